@@ -1,0 +1,185 @@
+//! Elastic Load Balancing v2: load balancers, listeners, listener rules, target groups.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::ResourceMeta;
+
+/// Load balancing in every collected region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Elbv2 {
+    /// Load balancers (application, network, gateway).
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancer>,
+    /// Listeners of every load balancer.
+    #[serde(default)]
+    pub listeners: Vec<Listener>,
+    /// Non-default listener rules.
+    #[serde(default)]
+    pub listener_rules: Vec<ListenerRule>,
+    /// Target groups.
+    #[serde(default)]
+    pub target_groups: Vec<TargetGroup>,
+}
+
+impl Elbv2 {
+    pub(super) fn sort(&mut self) {
+        super::sort_kinds!(self; load_balancers, listeners, listener_rules, target_groups);
+    }
+}
+
+/// A load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoadBalancer {
+    /// Common resource fields (`id` is the load balancer's name).
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// `application`, `network` or `gateway`.
+    #[serde(rename = "type")]
+    pub lb_type: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    /// The VPC.
+    pub vpc_id: String,
+    /// DNS name.
+    pub dns_name: String,
+    /// `ipv4` or `dualstack`.
+    pub ip_address_type: String,
+    /// `active`, `provisioning`, `failed`, …
+    pub state: String,
+    /// Subnets it has nodes in, sorted.
+    pub subnets: Vec<String>,
+    /// Availability zones it has nodes in, sorted.
+    pub availability_zones: Vec<String>,
+    /// Security groups, sorted (network load balancers may have none).
+    pub security_groups: Vec<String>,
+}
+
+/// A listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Listener {
+    /// Common resource fields (`id` is the listener ARN's last segment).
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The load balancer's ARN.
+    pub load_balancer_arn: String,
+    /// Port.
+    pub port: i32,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
+    pub protocol: String,
+    /// TLS security policy (only for HTTPS and TLS listeners).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// Certificate ARNs (default certificate first).
+    pub certificates: Vec<String>,
+    /// Default actions in evaluation order.
+    pub default_actions: Vec<Action>,
+}
+
+/// A listener rule (default rules are represented by the listener's `default_actions`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ListenerRule {
+    /// Common resource fields.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The listener's ARN.
+    pub listener_arn: String,
+    /// Priority (as a string, as AWS reports it).
+    pub priority: String,
+    /// Conditions as `field: values` strings (`path-pattern: /api/*`).
+    pub conditions: Vec<String>,
+    /// Actions in evaluation order.
+    pub actions: Vec<Action>,
+}
+
+/// A listener or rule action, typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Action {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, `authenticate-cognito`.
+    #[serde(rename = "type")]
+    pub action_type: String,
+    /// Order, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i32>,
+    /// For `forward`: target group ARNs (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<String>,
+    /// For `redirect`: where to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<Redirect>,
+    /// For `fixed-response`: the status code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_response_status: Option<String>,
+}
+
+/// A redirect action's target. `#{protocol}`-style placeholders are kept as AWS reports them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Redirect {
+    /// `HTTP`, `HTTPS` or `#{protocol}`.
+    pub protocol: String,
+    /// Port or `#{port}`.
+    pub port: String,
+    /// Host or `#{host}`.
+    pub host: String,
+    /// Path or `/#{path}`.
+    pub path: String,
+    /// Query or `#{query}`.
+    pub query: String,
+    /// `HTTP_301` or `HTTP_302`.
+    pub status_code: String,
+}
+
+/// A target group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TargetGroup {
+    /// Common resource fields (`id` is the target group's name).
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The VPC (absent for Lambda targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Target port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Target protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// `instance`, `ip`, `lambda` or `alb`.
+    pub target_type: String,
+    /// Load balancers that route to it, sorted.
+    pub load_balancer_arns: Vec<String>,
+    /// Health check settings.
+    pub health_check: HealthCheck,
+}
+
+/// A target group's health check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HealthCheck {
+    /// Whether health checks are enabled.
+    pub enabled: bool,
+    /// Protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Port (`traffic-port` or a number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// HTTP path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Seconds between checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_seconds: Option<i32>,
+    /// Seconds before a check times out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+    /// Consecutive successes before healthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthy_threshold: Option<i32>,
+    /// Consecutive failures before unhealthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unhealthy_threshold: Option<i32>,
+    /// Expected HTTP codes (`200`, `200-299`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matcher: Option<String>,
+}

@@ -1,0 +1,342 @@
+//! The inventory: everything archaudit observed in one account, typed and normalized.
+//!
+//! It is the only thing policies see (`input`), and the contract between the collectors
+//! (`crate::collect`) and everything downstream. Its JSON form is versioned by
+//! [`SCHEMA_VERSION`] and described by `schema/inventory.schema.json`, generated from these
+//! types by [`json_schema`].
+//!
+//! # Rules every kind follows
+//! - **Normalized to the effective configuration**: what AWS enforces, not the raw response
+//!   shape (a bucket without a public-access-block configuration has every flag `false`).
+//! - **Unknown is not false.** An attribute that could not be observed is absent from the JSON,
+//!   named in the resource's `unknown` list, and the failed call is in [`Inventory::gaps`]. An
+//!   absent *feature* is a value (`"versioning": "disabled"`, `[]`).
+//! - **Deterministic**: every list is sorted (by ARN, then id), maps are `BTreeMap`s.
+//! - **No secret values**: Secrets Manager is read through metadata calls only, and ECS
+//!   environment values are replaced by a [`ecs::EnvVar`] that keeps the name only.
+
+pub mod acm;
+pub mod autoscaling;
+pub mod cloudwatch;
+pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
+pub mod iam;
+pub mod logs;
+pub mod policy_doc;
+pub mod s3;
+pub mod secretsmanager;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Version of the inventory's JSON shape; bumped on any breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything archaudit knows about one account, as the policies see it (`input`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Version of this document's shape ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// Where and when the inventory was collected, and how each service fared.
+    pub meta: ScanMeta,
+    /// The resources, one object per service.
+    pub aws: Aws,
+    /// Every call that failed and what it left unknown. Empty means the collection is complete.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+/// Provenance of an inventory.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanMeta {
+    /// The 12-digit AWS account id the credentials belong to.
+    pub account_id: String,
+    /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    /// Regions that were collected, sorted.
+    pub regions: Vec<String>,
+    /// When collection started (RFC 3339, UTC).
+    pub collected_at: String,
+    /// The archaudit version that wrote this inventory.
+    pub tool_version: String,
+    /// Per `<service>/<region>` (`global` for IAM and S3's bucket list): outcome, calls, duration.
+    #[serde(default)]
+    pub services: BTreeMap<String, ServiceStatus>,
+}
+
+/// How collecting one service in one region went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceStatus {
+    /// `ok` (nothing missing), `incomplete` (some calls failed, see `gaps`) or `failed`
+    /// (the service's inventory could not be listed at all).
+    pub status: CollectStatus,
+    /// API calls made, including every page of a paginated list and every retry-free attempt.
+    pub api_calls: u32,
+    /// Wall time spent on this service in this region.
+    pub duration_ms: u64,
+}
+
+/// Outcome of collecting one service in one region.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectStatus {
+    /// Every call succeeded.
+    #[default]
+    Ok,
+    /// Some calls failed; what they would have told is listed in `gaps`.
+    Incomplete,
+    /// The service's resources could not be listed at all.
+    Failed,
+}
+
+/// One failed call and what it left unknown.
+///
+/// - `resource` and `attribute` set: that attribute of that resource is unknown.
+/// - only `attribute` set: that attribute is unknown on every resource of `kind` in `region`.
+/// - neither set: the kind could not be (fully) listed in `region`, so its list in the
+///   inventory is *not* evidence that nothing else exists.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// Service key in `aws` (`ec2`, `s3`, …).
+    pub service: String,
+    /// Region of the call (`global` for IAM).
+    pub region: String,
+    /// The API operation that failed (`GetBucketVersioning`).
+    pub operation: String,
+    /// Inventory path of the kind affected (`s3.buckets`).
+    pub kind: String,
+    /// ARN (or id when no ARN exists) of the resource whose attribute is unknown; absent when
+    /// the whole kind could not be listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The attribute left unknown (`versioning`); absent when the whole resource or kind is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// The AWS error code (`AccessDenied`, `ThrottlingException`) or the SDK's failure class
+    /// (`DispatchFailure`, `TimeoutError`).
+    pub code: String,
+    /// The error message, as AWS or the SDK gave it.
+    pub message: String,
+}
+
+/// Fields every resource has, flattened into the resource's JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResourceMeta {
+    /// The resource's ARN (for EC2 kinds built from account, region and id).
+    pub arn: String,
+    /// Service-native id: `vpc-…`, `sg-…`, bucket name, role name.
+    pub id: String,
+    /// Region, or `global` for IAM.
+    pub region: String,
+    /// Owning account.
+    pub account_id: String,
+    /// Tags. Absent for kinds whose tags need one extra call per resource and are not collected
+    /// (documented per kind); `{}` means "observed, none".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Attribute names that could not be collected for this resource (see `gaps`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unknown: BTreeSet<String>,
+}
+
+impl ResourceMeta {
+    /// Metadata for a resource whose tags were observed (possibly none).
+    pub fn new(
+        arn: String,
+        id: String,
+        region: &str,
+        account_id: &str,
+        tags: BTreeMap<String, String>,
+    ) -> Self {
+        ResourceMeta {
+            arn,
+            id,
+            region: region.to_owned(),
+            account_id: account_id.to_owned(),
+            tags: Some(tags),
+            unknown: BTreeSet::new(),
+        }
+    }
+
+    /// Metadata for a kind whose tags are not collected.
+    pub fn untagged(arn: String, id: String, region: &str, account_id: &str) -> Self {
+        ResourceMeta {
+            tags: None,
+            ..ResourceMeta::new(arn, id, region, account_id, BTreeMap::new())
+        }
+    }
+}
+
+/// All collected resources, one field per service. Keys mirror `input.aws.<service>.<kind>`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Aws {
+    /// VPC networking.
+    #[serde(default)]
+    pub ec2: ec2::Ec2,
+    /// Application load balancers.
+    #[serde(default)]
+    pub elbv2: elbv2::Elbv2,
+    /// ECS clusters, services and the task definitions they run.
+    #[serde(default)]
+    pub ecs: ecs::Ecs,
+    /// IAM (global).
+    #[serde(default)]
+    pub iam: iam::Iam,
+    /// S3 buckets and the account's public access block.
+    #[serde(default)]
+    pub s3: s3::S3,
+    /// CloudWatch metric alarms.
+    #[serde(default)]
+    pub cloudwatch: cloudwatch::CloudWatch,
+    /// CloudWatch Logs log groups.
+    #[serde(default)]
+    pub logs: logs::Logs,
+    /// Secrets Manager secrets (metadata only).
+    #[serde(default)]
+    pub secretsmanager: secretsmanager::SecretsManager,
+    /// ECR repositories.
+    #[serde(default)]
+    pub ecr: ecr::Ecr,
+    /// Application Auto Scaling targets and policies (ECS namespace).
+    #[serde(default)]
+    pub autoscaling: autoscaling::AutoScaling,
+    /// ACM certificates.
+    #[serde(default)]
+    pub acm: acm::Acm,
+}
+
+/// Error reading an inventory file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read inventory {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid inventory (with line and column).
+    #[error("invalid inventory {path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The inventory was written by an incompatible archaudit.
+    #[error("inventory {path} has schema_version {found}; this archaudit reads version {SCHEMA_VERSION}")]
+    Version {
+        /// The file.
+        path: String,
+        /// The version in the file.
+        found: u32,
+    },
+}
+
+impl Inventory {
+    /// Reads and validates an inventory JSON file.
+    pub fn load(path: &Path) -> Result<Inventory, LoadError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: display.clone(),
+            source,
+        })?;
+        Inventory::from_json(&text, &display)
+    }
+
+    /// Parses an inventory from JSON text; `origin` names the source in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
+        let parse_err = |e: serde_json::Error| LoadError::Parse {
+            path: origin.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        // Check the version first so an old or future file gets the clear message.
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
+        let found = probe
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64);
+        if let Some(found) = found {
+            if found != u64::from(SCHEMA_VERSION) {
+                return Err(LoadError::Version {
+                    path: origin.to_owned(),
+                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                });
+            }
+        }
+        serde_json::from_str(text).map_err(parse_err)
+    }
+
+    /// Puts every list in its canonical order so output is byte-for-byte reproducible.
+    pub fn sort(&mut self) {
+        self.meta.regions.sort();
+        self.meta.regions.dedup();
+        self.aws.sort();
+        self.gaps.sort();
+        self.gaps.dedup();
+    }
+
+    /// Whether any call failed during collection.
+    pub fn is_complete(&self) -> bool {
+        self.gaps.is_empty()
+    }
+}
+
+/// Sorts a list of resources by (arn, id).
+pub(crate) fn sort_resources<T>(items: &mut [T], key: impl Fn(&T) -> &ResourceMeta) {
+    items.sort_by(|a, b| {
+        let (a, b) = (key(a), key(b));
+        (a.arn.as_str(), a.id.as_str()).cmp(&(b.arn.as_str(), b.id.as_str()))
+    });
+}
+
+macro_rules! sort_kinds {
+    ($svc:expr; $($kind:ident),+) => {
+        $( $crate::inventory::sort_resources(&mut $svc.$kind, |r| &r.meta); )+
+    };
+}
+pub(crate) use sort_kinds;
+
+impl Aws {
+    fn sort(&mut self) {
+        self.ec2.sort();
+        self.elbv2.sort();
+        self.ecs.sort();
+        self.iam.sort();
+        self.s3.sort();
+        sort_kinds!(self.cloudwatch; alarms);
+        sort_kinds!(self.logs; log_groups);
+        sort_kinds!(self.secretsmanager; secrets);
+        sort_kinds!(self.ecr; repositories);
+        sort_kinds!(self.autoscaling; targets, policies);
+        sort_kinds!(self.acm; certificates);
+    }
+}
+
+/// The JSON Schema of [`Inventory`], as committed at `schema/inventory.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Inventory);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,31 @@
+//! archaudit audits a live AWS account against its documented architecture.
+//!
+//! The crate is organised as the pipeline it runs — gather, judge, present:
+//!
+//! - [`collect`] reads the account through the AWS SDK into an [`inventory::Inventory`]
+//!   (typed, normalized, versioned JSON). Failed calls become [`inventory::Gap`]s, never
+//!   guessed values.
+//! - [`inventory`] is the contract between gathering and everything after it; its JSON Schema
+//!   is committed at `schema/inventory.schema.json`.
+//! - [`cli`] wires the stages to the `archaudit` command and maps outcomes to exit codes.
+//!
+//! Only [`collect`] talks to AWS.
+//!
+//! ```
+//! use archaudit::inventory::Inventory;
+//! let inv = Inventory::from_json(r#"{"schema_version": 1, "meta": {"account_id": "123456789012",
+//!     "partition": "aws", "regions": ["us-east-1"], "collected_at": "2026-01-01T00:00:00Z",
+//!     "tool_version": "0.1.0"}, "aws": {}, "gaps": []}"#, "example").unwrap();
+//! assert!(inv.is_complete());
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod cli;
+pub mod collect;
+pub mod inventory;
