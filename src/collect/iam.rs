@@ -97,6 +97,7 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Iam {
         .filter(t::EntityType::Role)
         .filter(t::EntityType::User)
         .filter(t::EntityType::LocalManagedPolicy)
+        .max_items(1000) // the API's maximum: fewest calls
         .into_paginator()
         .send();
     let mut pages = pages;

@@ -12,7 +12,11 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Logs {
         ctx,
         "DescribeLogGroups",
         "logs.log_groups",
-        client.describe_log_groups().into_paginator().send(),
+        client
+            .describe_log_groups()
+            .limit(50)
+            .into_paginator()
+            .send(),
         |page| {
             for g in page.log_groups() {
                 let name = g.log_group_name().unwrap_or_default().to_owned();

@@ -22,7 +22,11 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> SecretsManager {
         ctx,
         "ListSecrets",
         KIND,
-        client.list_secrets().into_paginator().send(),
+        client
+            .list_secrets()
+            .max_results(100)
+            .into_paginator()
+            .send(),
         |page| {
             for s in page.secret_list() {
                 let tags: BTreeMap<String, String> = s

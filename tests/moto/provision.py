@@ -6,7 +6,7 @@ Steps run in order:
   reset           forget everything (POST /moto-api/reset)
   reference       the documented reference architecture (docs/architecture.md)
   extra:N         N extra security groups, roles, buckets and subnets (benchmarks)
-  pages           enough IAM roles and log groups to span several pages
+  pages           enough secrets and log groups to span several pages
   drift:NAME      one drift on top of the reference (see DRIFTS below)
 
 Prints a JSON object of the names and ids it created, for the tests to assert on.
@@ -332,14 +332,17 @@ def extra(env, n):
 
 
 def pages(env):
-    """More roles and log groups than one page holds at the page sizes moto honours."""
-    iam, logs = env.client("iam"), env.client("logs")
+    """More secrets and log groups than one page holds at the largest page size each API allows
+    (ListSecrets 100, DescribeLogGroups 50), and many roles."""
+    iam, logs, sm = env.client("iam"), env.client("logs"), env.client("secretsmanager")
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     for i in range(120):
         iam.create_role(RoleName=f"paged-{i:03d}", AssumeRolePolicyDocument=trust)
     for i in range(60):
         logs.create_log_group(logGroupName=f"/paged/{i:03d}")
-    env.out["pages"] = {"roles": 120, "log_groups": 60}
+    for i in range(110):
+        sm.create_secret(Name=f"paged/{i:03d}", SecretString="x")
+    env.out["pages"] = {"roles": 120, "log_groups": 60, "secrets": 110}
 
 
 def drift_env_password(env):

@@ -22,6 +22,10 @@ import threading
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
+import logging  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
 from moto.core import loaders  # noqa: E402
 
 _RESULT_WRAPPERS = {("s3", "GetBucketVersioning"): "VersioningConfiguration"}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Creates (once) the Python venv holding the pinned moto emulator the tests run against, and
+# prints its python's path. The venv lives in $ARCHAUDIT_VENV (default: .venv in the project);
+# it is rebuilt when tests/moto/requirements.txt changes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=${ARCHAUDIT_VENV:-$root/.venv}
+req=$root/tests/moto/requirements.txt
+stamp=$venv/.requirements.sha256
+want=$(sha256sum "$req" | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "scripts/venv.sh: installing the moto emulator into $venv (pinned in tests/moto/requirements.txt)" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
+  echo "$want" > "$stamp"
+fi
+echo "$venv/bin/python"

@@ -1,0 +1,97 @@
+"""A fault-injecting HTTP proxy in front of the moto emulator, for archaudit's gap tests.
+
+Usage: python tests/moto/faults.py UPSTREAM RULE [RULE ...]
+
+Each RULE is `MATCH=PROTOCOL:CODE:STATUS` (MATCH may itself contain `=`). A request whose method, path, query, body or
+X-Amz-Target header contains MATCH is answered with an AWS-shaped error of that protocol
+(`s3`, `ec2`, `query`, `json`) instead of being forwarded; everything else goes to UPSTREAM
+unchanged. Listens on 127.0.0.1 on a free port, prints `READY http://127.0.0.1:<port>`, and
+exits when its standard input closes. Both addresses must be loopback.
+"""
+
+import http.server
+import ipaddress
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BODIES = {
+    "s3": '<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>injected {code}</Message><RequestId>fault</RequestId></Error>',
+    "ec2": '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code><Message>injected {code}</Message></Error></Errors><RequestID>fault</RequestID></Response>',
+    "query": '<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected {code}</Message></Error><RequestId>fault</RequestId></ErrorResponse>',
+    "json": '{{"__type": "{code}", "message": "injected {code}"}}',
+}
+
+
+def parse_rules(args):
+    rules = []
+    for arg in args:
+        match, spec = arg.rsplit("=", 1)
+        protocol, code, status = spec.split(":")
+        rules.append((match, protocol, code, int(status)))
+    return rules
+
+
+def main():
+    upstream = sys.argv[1].rstrip("/")
+    host = urllib.parse.urlparse(upstream).hostname
+    if host is None or not ipaddress.ip_address(host).is_loopback:
+        raise SystemExit(f"refusing to forward to {upstream}: not a loopback address")
+    rules = parse_rules(sys.argv[2:])
+    hits = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            haystack = " ".join([self.command, self.path, body.decode("utf-8", "replace"), self.headers.get("X-Amz-Target", "")])
+            for match, protocol, code, status in rules:
+                if match in haystack:
+                    hits[match] = hits.get(match, 0) + 1
+                    payload = BODIES[protocol].format(code=code).encode()
+                    self.send_response(status)
+                    ctype = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
+                    self.send_header("Content-Type", ctype)
+                    if protocol == "json":
+                        self.send_header("x-amzn-ErrorType", code)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+            req = urllib.request.Request(upstream + self.path, data=body if body else None, method=self.command, headers=headers)
+            try:
+                resp = urllib.request.urlopen(req)
+                status, rheaders, payload = resp.status, resp.headers, resp.read()
+            except urllib.error.HTTPError as e:
+                status, rheaders, payload = e.code, e.headers, e.read()
+            self.send_response(status)
+            for k, v in rheaders.items():
+                if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)
+    try:
+        while sys.stdin.read(4096):
+            pass
+    except Exception:  # noqa: BLE001 - the parent is gone either way
+        pass
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

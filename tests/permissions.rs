@@ -1,0 +1,90 @@
+//! `permissions/archaudit-readonly.json` grants exactly the IAM actions the collectors call.
+//!
+//! The operations are read from the collectors' source (every `ctx.call("Op", …)`,
+//! `ctx.next_page("Op", …)` and `list_all!(ctx, "Op", …)`), mapped to IAM actions, and
+//! compared with the policy both ways: nothing missing, nothing extra.
+
+use std::collections::BTreeSet;
+
+mod support;
+
+/// Collector file → IAM service prefix.
+const PREFIXES: &[(&str, &str)] = &[
+    ("acm.rs", "acm"),
+    ("autoscaling.rs", "application-autoscaling"),
+    ("cloudwatch.rs", "cloudwatch"),
+    ("ec2.rs", "ec2"),
+    ("ecr.rs", "ecr"),
+    ("ecs.rs", "ecs"),
+    ("elbv2.rs", "elasticloadbalancing"),
+    ("iam.rs", "iam"),
+    ("logs.rs", "logs"),
+    ("s3.rs", "s3"),
+    ("secretsmanager.rs", "secretsmanager"),
+];
+
+/// Operations whose IAM action is not `<prefix>:<operation>`.
+const RENAMED: &[(&str, &str)] = &[
+    ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+    ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    (
+        "s3:s3control:GetPublicAccessBlock",
+        "s3:GetAccountPublicAccessBlock",
+    ),
+];
+
+/// Calls made outside a collector context: `--region all` lists regions. (`sts:GetCallerIdentity`
+/// needs no permission, and is therefore not in the policy.)
+const OTHER: &[&str] = &["ec2:DescribeRegions"];
+
+#[test]
+fn readonly_policy_matches_the_calls_the_collectors_make() {
+    let call = regex::Regex::new(
+        r#"(?:\.call\(|next_page\(|list_all!\(\s*ctx,\s*|OPERATION: &str = )\s*"([A-Za-z0-9:]+)""#,
+    )
+    .unwrap();
+    let mut used: BTreeSet<String> = OTHER.iter().map(|s| (*s).to_owned()).collect();
+    for (file, prefix) in PREFIXES {
+        let source =
+            std::fs::read_to_string(support::root().join("src/collect").join(file)).unwrap();
+        let ops: Vec<String> = call
+            .captures_iter(&source)
+            .map(|c| c[1].to_owned())
+            .collect();
+        assert!(
+            !ops.is_empty(),
+            "no calls found in {file}: has the call syntax changed?"
+        );
+        for op in ops {
+            let action = format!("{prefix}:{op}");
+            let action = RENAMED
+                .iter()
+                .find(|(from, _)| *from == action)
+                .map(|(_, to)| (*to).to_owned())
+                .unwrap_or(action);
+            used.insert(action);
+        }
+    }
+    let policy: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let granted: BTreeSet<String> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    let missing: Vec<_> = used.difference(&granted).collect();
+    let extra: Vec<_> = granted.difference(&used).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "policy drifted from the code: missing {missing:?}, not used {extra:?}"
+    );
+    assert!(
+        !granted.iter().any(|a| a.contains("GetSecretValue")),
+        "the collector must never be able to read secret values"
+    );
+}

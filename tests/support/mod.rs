@@ -1,0 +1,249 @@
+//! Test harness: the moto AWS emulator on loopback, provisioning, and running archaudit.
+//!
+//! One emulator serves each test binary; tests that use it hold [`Moto::lock`] so that one
+//! scenario is provisioned, collected and checked at a time (the emulator is reset at the
+//! start of each). The emulator is started from the project's venv (`.venv`, created by
+//! `scripts/test.sh`) and dies with the test process: it exits when its stdin closes.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use serde_json::Value;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Python of the project's venv, with the pinned moto.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("ARCHAUDIT_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let p = root().join(".venv/bin/python");
+    assert!(
+        p.exists(),
+        "{} not found: run `scripts/test.sh` once (it creates the venv with the pinned moto emulator)",
+        p.display()
+    );
+    p
+}
+
+/// A helper process (emulator or proxy) that prints `READY <url>` and exits when stdin closes.
+pub struct Helper {
+    /// The URL it serves.
+    pub url: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+impl Helper {
+    /// Starts `script` with `args` and `envs`, waiting for its READY line.
+    pub fn start(script: &str, args: &[&str], envs: &[(&str, &str)]) -> Helper {
+        let mut cmd = Command::new(python());
+        cmd.arg(root().join(script))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
+        let stdin = child.stdin.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("{script} did not start: {line:?}"))
+            .trim()
+            .to_owned();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "helper must listen on loopback, got {url}"
+        );
+        Helper {
+            url,
+            _child: child,
+            _stdin: stdin,
+        }
+    }
+}
+
+/// The shared emulator of this test binary.
+pub struct Moto {
+    helper: Helper,
+    lock: Mutex<()>,
+}
+
+impl Moto {
+    /// The emulator, started on first use.
+    pub fn get() -> &'static Moto {
+        static MOTO: OnceLock<Moto> = OnceLock::new();
+        MOTO.get_or_init(|| Moto {
+            helper: Helper::start(
+                "tests/moto/server.py",
+                &[],
+                &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")],
+            ),
+            lock: Mutex::new(()),
+        })
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> &str {
+        &self.helper.url
+    }
+
+    /// Exclusive use of the emulator for one test.
+    pub fn lock(&self) -> MutexGuard<'_, ()> {
+        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs provisioning steps (`reset`, `reference`, `drift:…`) and returns what they created.
+    pub fn provision(&self, steps: &[&str]) -> Value {
+        let out = Command::new(python())
+            .arg(root().join("tests/moto/provision.py"))
+            .arg(self.url())
+            .args(steps)
+            .output()
+            .expect("run provision.py");
+        assert!(
+            out.status.success(),
+            "provision {steps:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("provision output is JSON")
+    }
+}
+
+/// `archaudit` with a hermetic AWS environment pointing at `endpoint`.
+pub fn archaudit(endpoint: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("archaudit").unwrap();
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_ENDPOINT_URL", endpoint);
+    cmd
+}
+
+/// Replaces what the emulator generates at random (ids, hashes, addresses, times) with stable
+/// names, so whole inventories can be snapshotted.
+///
+/// EC2 ids are named after the resource's `Name` tag (every resource the scenarios create has
+/// one); other random parts become fixed placeholders. Arrays are re-sorted afterwards, since
+/// the inventory's order follows the (random) ARNs.
+pub fn redact(inventory: &Value) -> Value {
+    let mut names: Vec<(String, String)> = Vec::new();
+    if let Some(ec2) = inventory.pointer("/aws/ec2").and_then(Value::as_object) {
+        for items in ec2.values().filter_map(Value::as_array) {
+            for item in items {
+                let id = item["id"].as_str().unwrap_or_default();
+                let prefix = id.split('-').next().unwrap_or_default();
+                if let Some(name) = item.pointer("/tags/Name").and_then(Value::as_str) {
+                    names.push((id.to_owned(), format!("{prefix}-<{name}>")));
+                }
+            }
+        }
+    }
+    let rules: Vec<(regex::Regex, &str)> = [
+        (
+            r"\b(sgr|eipassoc|eni|rtbassoc|i)-[0-9a-f]{8,17}\b",
+            "$1-<id>",
+        ),
+        (
+            r"\b(vpc|subnet|rtb|igw|nat|eipalloc|sg)-[0-9a-f]{8,17}\b",
+            "$1-<unnamed>",
+        ),
+        (r"/[0-9a-f]{16}\b", "/<hash>"),
+        (r"^[0-9a-f]{16}$", "<hash>"),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "<uuid>",
+        ),
+        (r"(:secret:[^:]+)-[A-Za-z0-9]{6}\b", "$1-<rand>"),
+        (r"scalable-target/[0-9a-z]{20,}", "scalable-target/<id>"),
+        (r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$", "<ip>"),
+        (r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", "<time>"),
+        (r"\bA[KS]IA[0-9A-Z]{12,}\b", "<access-key-id>"),
+        (r"-elb-[0-9]+\.", "-elb-<n>."),
+        (
+            r"-[0-9]+\.us-east-1\.elb\.amazonaws\.com",
+            "-<n>.us-east-1.elb.amazonaws.com",
+        ),
+    ]
+    .into_iter()
+    .map(|(re, to)| (regex::Regex::new(re).unwrap(), to))
+    .collect();
+    let mut value = inventory.clone();
+    walk(&mut value, &mut |s: &mut String| {
+        for (id, name) in &names {
+            if s.contains(id.as_str()) {
+                *s = s.replace(id.as_str(), name);
+            }
+        }
+        for (re, to) in &rules {
+            if re.is_match(s) {
+                *s = re.replace_all(s, *to).into_owned();
+            }
+        }
+    });
+    if let Some(services) = value
+        .pointer_mut("/meta/services")
+        .and_then(Value::as_object_mut)
+    {
+        for status in services.values_mut() {
+            status["duration_ms"] = Value::from(0);
+        }
+    }
+    sort_arrays(&mut value);
+    value
+}
+
+fn walk(value: &mut Value, f: &mut impl FnMut(&mut String)) {
+    match value {
+        Value::String(s) => f(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| walk(v, f)),
+        Value::Object(map) => {
+            let old = std::mem::take(map);
+            for (mut key, mut v) in old {
+                f(&mut key);
+                walk(&mut v, f);
+                map.insert(key, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sort_arrays(value: &mut Value) {
+    match value {
+        Value::Array(items) => {
+            items.iter_mut().for_each(sort_arrays);
+            items.sort_by_key(|v| v.to_string());
+        }
+        Value::Object(map) => map.values_mut().for_each(sort_arrays),
+        _ => {}
+    }
+}
