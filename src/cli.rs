@@ -13,7 +13,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::collect::{self, Service};
+use crate::config::Config;
+use crate::finding::Severity;
 use crate::inventory::{Gap, Inventory};
+use crate::policy::PolicySet;
+use crate::report::{self, Format};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -73,14 +77,91 @@ pub struct AwsArgs {
 pub enum Command {
     /// Read the live account into an inventory (JSON).
     Collect(CollectArgs),
-    /// Evaluate the architecture policies and report drift (not yet available).
-    Scan,
+    /// Evaluate the architecture policies on the live account (or `--inventory`) and report drift.
+    Scan(ScanArgs),
+    /// Write the default archaudit.toml (the documented reference architecture), commented.
+    Init(InitArgs),
+    /// List or test the policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Plan and apply fixes for drift (not yet available).
     Fix,
-    /// List and test the policies (not yet available).
-    Policy,
     /// Print the inventory's JSON Schema.
     Schema,
+}
+
+/// Where policies come from.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Add the `*.rego` policies (and `*_test.rego` tests) under DIR; repeatable.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in policies.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// The architecture spec (default: ./archaudit.toml if present, else the built-in reference).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `archaudit scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Scan this inventory (from `archaudit collect`) instead of the live account.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Policies and configuration.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is not waived.
+    #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+    /// Do not exit 2 when collection had gaps or rules could not be evaluated.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Collect only these services (live scans).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<Service>,
+}
+
+/// `archaudit init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(short, long, default_value = "archaudit.toml", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `archaudit policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the policies with id, severity and title.
+    List {
+        /// Policies and configuration.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Run every `test_*` rule in the `*_test.rego` files under regorus.
+    Test {
+        /// Policies and configuration.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Print line coverage of each policy file.
+        #[arg(long)]
+        coverage: bool,
+    },
 }
 
 /// `archaudit collect`.
@@ -139,9 +220,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", crate::inventory::json_schema());
             Ok(EXIT_OK)
         }
-        Command::Scan | Command::Fix | Command::Policy => {
-            anyhow::bail!("this command is not available yet; `archaudit collect` is")
-        }
+        Command::Scan(args) => scan_command(&cli.aws, args),
+        Command::Init(args) => init_command(&args),
+        Command::Policy(PolicyCommand::List { policy, format }) => policy_list(&policy, format),
+        Command::Policy(PolicyCommand::Test { policy, coverage }) => policy_test(&policy, coverage),
+        Command::Fix => anyhow::bail!(
+            "`archaudit fix` is not available yet; `scan` shows each finding's remediation"
+        ),
     }
 }
 
@@ -226,4 +311,202 @@ pub fn gap_summary(gaps: &[Gap]) -> String {
         gaps.len(),
         parts.join("; ")
     )
+}
+
+/// The config: `--config`, else `./archaudit.toml` when present, else the built-in reference.
+fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
+    let default = PathBuf::from("archaudit.toml");
+    match path {
+        Some(p) => Ok(Config::load(p)?),
+        None if default.is_file() => Ok(Config::load(&default)?),
+        None => Ok(Config::default_config()),
+    }
+}
+
+fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
+    let config = load_config(args.config.as_ref())?;
+    let mut set = PolicySet::load(!args.no_builtin, &args.policies)?;
+    set.set_architecture(&config.architecture_json())?;
+    Ok((config, set))
+}
+
+fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn scan_command(aws: &AwsArgs, args: ScanArgs) -> anyhow::Result<u8> {
+    let (config, policies) = load_policies(&args.policy)?;
+    let inventory = match &args.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => {
+            let options = collect_options(aws, args.services.clone())?;
+            runtime()?.block_on(collect::collect(&options))?
+        }
+    };
+    let report = crate::scan::scan(&inventory, &config, &policies, today())?;
+    let bytes = match args.format {
+        Format::Json => {
+            let mut buf = Vec::new();
+            report::write_json(&report, &mut buf)?;
+            buf
+        }
+        Format::Table => {
+            let color = args.output.is_none() && color_enabled();
+            report::table::render(&report, color, 160).into_bytes()
+        }
+    };
+    write_output(args.output.as_ref(), &bytes)?;
+    if args.output.is_some() || args.format != Format::Table {
+        eprintln!(
+            "archaudit: {} finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
+            report.summary.at_or_above(args.fail_on),
+            args.fail_on.as_str(),
+            report.summary.not_evaluated,
+            report.summary.gaps
+        );
+    }
+    Ok(scan_exit_code(
+        &report.summary,
+        args.fail_on,
+        args.allow_incomplete,
+    ))
+}
+
+/// Findings at or above the threshold win (they are real whatever else is missing); then an
+/// incomplete result exits 2 unless the user accepts it.
+pub fn scan_exit_code(summary: &report::Summary, fail_on: Severity, allow_incomplete: bool) -> u8 {
+    if summary.at_or_above(fail_on) > 0 {
+        EXIT_FINDINGS
+    } else if !summary.complete && !allow_incomplete {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn init_command(args: &InitArgs) -> anyhow::Result<u8> {
+    if args.output.exists() && !args.force {
+        anyhow::bail!(
+            "{} exists; pass --force to overwrite it",
+            args.output.display()
+        );
+    }
+    std::fs::write(&args.output, crate::config::DEFAULT_TOML)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
+    eprintln!(
+        "wrote {}: the documented reference architecture; edit it to match yours.",
+        args.output.display()
+    );
+    Ok(EXIT_OK)
+}
+
+fn policy_list(args: &PolicyArgs, format: Format) -> anyhow::Result<u8> {
+    let (_, set) = load_policies(args)?;
+    let bytes = match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = set
+                .policies()
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.meta.custom.id,
+                        "severity": p.meta.custom.severity,
+                        "title": p.meta.title,
+                        "resource_type": p.meta.custom.resource_type,
+                        "requires": p.meta.custom.requires,
+                        "fix": p.meta.custom.remediation.fix,
+                        "source": format!("{}:{}", p.path, p.deny_line),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&rows)?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Table => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_width(160);
+            table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+            table.set_header(vec!["Id", "Severity", "Title", "Fix"]);
+            for p in set.policies() {
+                table.add_row(vec![
+                    p.meta.custom.id.clone(),
+                    p.meta.custom.severity.as_str().to_owned(),
+                    p.meta.title.clone(),
+                    p.meta.custom.remediation.fix.clone().unwrap_or_default(),
+                ]);
+            }
+            format!("{table}\n{} policies\n", set.policies().len()).into_bytes()
+        }
+    };
+    write_output(None, &bytes)?;
+    Ok(EXIT_OK)
+}
+
+fn policy_test(args: &PolicyArgs, coverage: bool) -> anyhow::Result<u8> {
+    let (config, set) = load_policies(args)?;
+    let (outcomes, files) =
+        crate::policy::testing::run(&set, &config.architecture_json(), coverage)?;
+    let mut out = String::new();
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
+    for f in &failed {
+        out.push_str(&format!(
+            "FAIL {} {}: {}\n",
+            f.file,
+            f.name,
+            f.detail.as_deref().unwrap_or_default()
+        ));
+    }
+    if coverage {
+        for f in &files {
+            let total = f.covered + f.not_covered.len();
+            let pct = if total == 0 {
+                100.0
+            } else {
+                100.0 * f.covered as f64 / total as f64
+            };
+            let lines: Vec<String> = f.not_covered.iter().map(u32::to_string).collect();
+            out.push_str(&format!(
+                "coverage {:5.1}% {}{}\n",
+                pct,
+                f.file,
+                if lines.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (not covered: {})", lines.join(","))
+                }
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        outcomes.len() - failed.len(),
+        failed.len()
+    ));
+    write_output(None, out.as_bytes())?;
+    Ok(if failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
 }

@@ -7,6 +7,10 @@
 //!   guessed values.
 //! - [`inventory`] is the contract between gathering and everything after it; its JSON Schema
 //!   is committed at `schema/inventory.schema.json`.
+//! - [`config`] reads `archaudit.toml`: the documented architecture as data, and waivers.
+//! - [`policy`] judges the inventory with the Rego policies (regorus, in process) and yields
+//!   [`finding::Finding`]s; [`scan`] applies waivers and builds the [`report::Report`].
+//! - [`report`] presents a finished report (table, JSON); it never calls AWS or the engine.
 //! - [`cli`] wires the stages to the `archaudit` command and maps outcomes to exit codes.
 //!
 //! Only [`collect`] talks to AWS.
@@ -28,4 +32,9 @@
 
 pub mod cli;
 pub mod collect;
+pub mod config;
+pub mod finding;
 pub mod inventory;
+pub mod policy;
+pub mod report;
+pub mod scan;

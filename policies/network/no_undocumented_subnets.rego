@@ -1,0 +1,24 @@
+# METADATA
+# title: The VPC has no undocumented subnets
+# description: |
+#   A subnet added by hand in the console is outside the reviewed design: it may route to the
+#   internet, hold resources nobody tracks, or break the CIDR plan.
+# custom:
+#   id: AA-NET-003
+#   severity: medium
+#   resource_type: aws.ec2.subnet
+#   requires: [ec2.subnets]
+#   remediation:
+#     summary: Delete the subnet after moving its resources, or document it in archaudit.toml and the architecture.
+#     cli: aws ec2 delete-subnet --subnet-id <subnet-id>
+package archaudit.network.no_undocumented_subnets
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+deny contains result.new(msg, s.arn, "cidr_block", documented, s.cidr_block) if {
+	some s in arch.subnets
+	not arch.documented_subnets[s.cidr_block]
+	documented := sort(object.keys(arch.documented_subnets))
+	msg := sprintf("Subnet %s (%s, %s) in the architecture VPC is not documented.", [s.id, s.cidr_block, s.availability_zone])
+}

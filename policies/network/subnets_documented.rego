@@ -1,0 +1,38 @@
+# METADATA
+# title: Exactly the documented subnets exist, in their documented availability zones
+# description: |
+#   The architecture spreads public and private subnets over two availability zones. A missing
+#   subnet loses an AZ; a subnet in the wrong AZ silently removes redundancy.
+# custom:
+#   id: AA-NET-002
+#   severity: high
+#   resource_type: aws.ec2.subnet
+#   requires: [ec2.vpcs, ec2.subnets]
+#   remediation:
+#     summary: Create the missing subnet (or move it) in the documented availability zone through Terraform.
+#     cli: aws ec2 create-subnet --vpc-id <vpc-id> --cidr-block <cidr> --availability-zone <az>
+#     terraform: |
+#       resource "aws_subnet" "private_a" {
+#         vpc_id            = aws_vpc.main.id
+#         cidr_block        = "10.0.101.0/24"
+#         availability_zone = "us-east-1a"
+#       }
+package archaudit.network.subnets_documented
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+deny contains result.new(msg, vpc.arn, sprintf("subnet:%s", [d.cidr]), d, null) if {
+	arch.complete("ec2.subnets")
+	some vpc in arch.vpcs
+	some d in arch.spec.subnets
+	not arch.subnet_in(vpc.id, d.cidr)
+	msg := sprintf("Documented %s subnet %s (%s) is missing from VPC %s.", [d.tier, d.cidr, d.az, vpc.id])
+}
+
+deny contains result.new(msg, s.arn, "availability_zone", d.az, s.availability_zone) if {
+	some s in arch.subnets
+	d := arch.documented_subnets[s.cidr_block]
+	s.availability_zone != d.az
+	msg := sprintf("Subnet %s (%s) is in %s instead of %s.", [s.id, s.cidr_block, s.availability_zone, d.az])
+}

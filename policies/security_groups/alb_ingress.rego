@@ -1,0 +1,62 @@
+# METADATA
+# title: The load balancer's security group allows exactly HTTPS and HTTP from the documented sources
+# description: |
+#   The ALB is the only public entry point. Its security group must admit the HTTPS port and the
+#   HTTP (redirect) port from the documented sources, and nothing else.
+# custom:
+#   id: AA-SG-001
+#   severity: high
+#   resource_type: aws.ec2.security_group
+#   requires: [elbv2.load_balancers, ec2.security_groups]
+#   remediation:
+#     summary: Revoke the undocumented rule (or add the missing one) on the load balancer's security group.
+#     cli: aws ec2 revoke-security-group-ingress --group-id <sg-id> --security-group-rule-ids <sgr-id>
+#     terraform: |
+#       resource "aws_vpc_security_group_ingress_rule" "https" {
+#         security_group_id = aws_security_group.alb.id
+#         ip_protocol       = "tcp"
+#         from_port         = 443
+#         to_port           = 443
+#         cidr_ipv4         = "0.0.0.0/0"
+#       }
+#     fix: ec2.revoke_ingress
+package archaudit.security_groups.alb_ingress
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+ports := {arch.spec.load_balancer.https_port, arch.spec.load_balancer.http_port}
+
+documented(r) if {
+	r.protocol == "tcp"
+	r.from_port == r.to_port
+	r.from_port in ports
+	r.peer.type in {"cidr_ipv4", "cidr_ipv6"}
+	r.peer.value in arch.spec.load_balancer.ingress_cidrs
+}
+
+deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, r) if {
+	some id in arch.alb_security_groups
+	g := arch.security_groups_by_id[id]
+	some r in g.ingress
+	not documented(r)
+	expected := {"ports": sort(ports), "sources": arch.spec.load_balancer.ingress_cidrs}
+	msg := sprintf("Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.value])
+}
+
+deny contains result.new(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), {"protocol": "tcp", "port": port, "source": cidr}, null) if {
+	some id in arch.alb_security_groups
+	g := arch.security_groups_by_id[id]
+	g.ingress
+	some port in ports
+	some cidr in arch.spec.load_balancer.ingress_cidrs
+	not allows(g, port, cidr)
+	msg := sprintf("Load balancer security group %s does not allow tcp %d from %s.", [g.id, port, cidr])
+}
+
+allows(g, port, cidr) if {
+	some r in g.ingress
+	documented(r)
+	r.from_port == port
+	r.peer.value == cidr
+}

@@ -1,0 +1,488 @@
+//! `archaudit.toml`: the documented architecture as data, and waivers.
+//!
+//! Parsed with spans ([`toml::Spanned`]) and then validated ([`Config::parse`]), so every error
+//! names the file, line and column. The architecture becomes the policies'
+//! `data.archaudit.architecture`. The built-in default (`src/archaudit.default.toml`, written
+//! by `archaudit init`) is exactly the reference architecture in `docs/architecture.md`.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// The built-in configuration, commented, as `archaudit init` writes it.
+pub const DEFAULT_TOML: &str = include_str!("archaudit.default.toml");
+
+/// A validated `archaudit.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The documented architecture.
+    pub architecture: Architecture,
+    /// Accepted findings.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// The documented architecture.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Architecture {
+    /// Region the architecture lives in.
+    pub region: String,
+    /// Its availability zones.
+    pub availability_zones: Vec<Spanned<String>>,
+    /// The application (container) port.
+    pub app_port: u16,
+    /// The VPC.
+    pub vpc: VpcSpec,
+    /// Exactly the subnets of the VPC.
+    pub subnets: Vec<SubnetSpec>,
+    /// The load balancer.
+    pub load_balancer: LoadBalancerSpec,
+    /// The ECS service.
+    pub ecs: EcsSpec,
+    /// Required alarms.
+    pub alarms: Vec<AlarmSpec>,
+    /// Log retention bounds.
+    pub logs: LogsSpec,
+    /// The Terraform state bucket.
+    pub state_bucket: StateBucketSpec,
+    /// The GitHub OIDC deploy role.
+    pub github_oidc: GithubOidcSpec,
+    /// IAM least-privilege bounds.
+    pub iam: IamSpec,
+    /// Network-wide rules.
+    pub network: NetworkSpec,
+}
+
+/// The VPC.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcSpec {
+    /// IPv4 CIDR.
+    pub cidr: Spanned<String>,
+    /// Optional Name tag that pins the VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Subnet tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Routes to the internet gateway.
+    Public,
+    /// Routes through a NAT gateway.
+    Private,
+}
+
+/// One documented subnet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    /// IPv4 CIDR.
+    pub cidr: Spanned<String>,
+    /// Availability zone.
+    pub az: Spanned<String>,
+    /// Tier.
+    pub tier: Tier,
+}
+
+/// The load balancer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    /// Optional name that pins the ALB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// HTTPS listener port.
+    pub https_port: u16,
+    /// HTTP (redirect) listener port.
+    pub http_port: u16,
+    /// Redirect status code (`HTTP_301`).
+    pub redirect_status: String,
+    /// Acceptable TLS policies.
+    pub tls_policies: Vec<String>,
+    /// Sources allowed to reach the listeners.
+    pub ingress_cidrs: Vec<Spanned<String>>,
+}
+
+/// The ECS service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsSpec {
+    /// Optional service name that pins it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// `FARGATE`.
+    pub launch_type: String,
+    /// Minimum desired count.
+    pub min_desired_count: u32,
+    /// Whether tasks may get public IPs.
+    pub assign_public_ip: bool,
+    /// Whether the circuit breaker must roll back.
+    pub circuit_breaker_rollback: bool,
+    /// Target-tracking metrics required.
+    pub autoscaling_metrics: Vec<String>,
+}
+
+/// A required alarm.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmSpec {
+    /// Metric namespace.
+    pub namespace: String,
+    /// Metric name.
+    pub metric: String,
+    /// Acceptable comparison operators.
+    pub comparison: Vec<String>,
+    /// Lowest acceptable threshold.
+    pub threshold_min: f64,
+    /// Highest acceptable threshold.
+    pub threshold_max: Spanned<f64>,
+}
+
+/// Log retention bounds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsSpec {
+    /// Minimum retention in days.
+    pub min_retention_days: u32,
+    /// Maximum retention in days.
+    pub max_retention_days: Spanned<u32>,
+}
+
+/// The Terraform state bucket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateBucketSpec {
+    /// Name glob.
+    pub name_pattern: Spanned<String>,
+    /// Tag key that marks it.
+    pub tag_key: String,
+    /// Tag value that marks it.
+    pub tag_value: String,
+    /// Acceptable default-encryption algorithms.
+    pub encryption: Vec<String>,
+}
+
+/// The GitHub OIDC deploy role.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubOidcSpec {
+    /// Provider URL without scheme.
+    pub provider_url: String,
+    /// Required audience.
+    pub audience: String,
+    /// `owner/name` of the repository.
+    pub repository: String,
+    /// Acceptable `sub` claims (globs).
+    pub allowed_subjects: Vec<Spanned<String>>,
+}
+
+/// IAM bounds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamSpec {
+    /// Managed policies no application role may carry.
+    pub admin_policies: Vec<String>,
+    /// Actions that are only grantable on `*`.
+    pub wildcard_resource_actions: Vec<String>,
+}
+
+/// Network-wide rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// Ports never open to the internet.
+    pub admin_ports: Vec<u16>,
+}
+
+/// An accepted finding.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// Policy id.
+    pub policy: String,
+    /// Resource ARN glob.
+    pub resource: Spanned<String>,
+    /// Why.
+    pub reason: String,
+    /// Who owns the decision.
+    pub owner: String,
+    /// Last day it applies (`YYYY-MM-DD`).
+    pub expires: Spanned<String>,
+}
+
+/// An invalid configuration, located.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// The file.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn locate(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Parses an IPv4/IPv6 CIDR into (address, prefix length).
+pub fn parse_cidr(cidr: &str) -> Option<(IpAddr, u8)> {
+    let (addr, len) = cidr.split_once('/')?;
+    let addr: IpAddr = addr.parse().ok()?;
+    let len: u8 = len.parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    (len <= max).then_some((addr, len))
+}
+
+fn to_bits(addr: IpAddr) -> (u128, u8) {
+    match addr {
+        IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
+        IpAddr::V6(a) => (u128::from(a), 128),
+    }
+}
+
+/// Whether CIDR `inner` lies within CIDR `outer` (same family).
+pub fn cidr_contains(outer: &str, inner: &str) -> bool {
+    let (Some((oa, ol)), Some((ia, il))) = (parse_cidr(outer), parse_cidr(inner)) else {
+        return false;
+    };
+    let ((o, width), (i, iw)) = (to_bits(oa), to_bits(ia));
+    if width != iw || il < ol {
+        return false;
+    }
+    let shift = u32::from(width - ol);
+    ol == 0 || (o >> shift) == (i >> shift)
+}
+
+/// Whether two CIDRs share any address (same family).
+pub fn cidr_intersects(a: &str, b: &str) -> bool {
+    cidr_contains(a, b) || cidr_contains(b, a)
+}
+
+impl Config {
+    /// The built-in default: the reference architecture.
+    pub fn default_config() -> Config {
+        // The embedded file is validated by a unit test, so this cannot fail at run time.
+        Config::parse(DEFAULT_TOML, "<built-in archaudit.toml>")
+            .unwrap_or_else(|e| unreachable_config(e))
+    }
+
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: display.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(&text, &display)
+    }
+
+    /// Parses and validates config text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let err_at = |span: Option<Range<usize>>, message: String| {
+            let (line, column) = span.map_or((0, 0), |s| locate(text, s.start));
+            ConfigError {
+                path: origin.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let config: Config =
+            toml::from_str(text).map_err(|e| err_at(e.span(), e.message().to_owned()))?;
+        config
+            .validate()
+            .map_err(|(span, message)| err_at(Some(span), message))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), (Range<usize>, String)> {
+        let a = &self.architecture;
+        let vpc = &a.vpc.cidr;
+        if !matches!(parse_cidr(vpc.get_ref()), Some((IpAddr::V4(_), _))) {
+            return Err((
+                vpc.span(),
+                format!("`{}` is not an IPv4 CIDR", vpc.get_ref()),
+            ));
+        }
+        let azs: BTreeSet<&str> = a
+            .availability_zones
+            .iter()
+            .map(|z| z.get_ref().as_str())
+            .collect();
+        let mut seen = BTreeSet::new();
+        for s in &a.subnets {
+            let cidr = s.cidr.get_ref();
+            if parse_cidr(cidr).is_none() {
+                return Err((s.cidr.span(), format!("`{cidr}` is not a CIDR")));
+            }
+            if !cidr_contains(vpc.get_ref(), cidr) {
+                return Err((
+                    s.cidr.span(),
+                    format!("subnet {cidr} is not inside the VPC {}", vpc.get_ref()),
+                ));
+            }
+            if !seen.insert(cidr.clone()) {
+                return Err((s.cidr.span(), format!("subnet {cidr} is listed twice")));
+            }
+            if !azs.contains(s.az.get_ref().as_str()) {
+                return Err((
+                    s.az.span(),
+                    format!(
+                        "`{}` is not one of availability_zones {azs:?}",
+                        s.az.get_ref()
+                    ),
+                ));
+            }
+        }
+        for az in &a.availability_zones {
+            for tier in [Tier::Public, Tier::Private] {
+                if !a
+                    .subnets
+                    .iter()
+                    .any(|s| s.tier == tier && s.az.get_ref() == az.get_ref())
+                {
+                    return Err((
+                        az.span(),
+                        format!("availability zone {} has no {tier:?} subnet", az.get_ref())
+                            .to_lowercase(),
+                    ));
+                }
+            }
+        }
+        for c in &a.load_balancer.ingress_cidrs {
+            if parse_cidr(c.get_ref()).is_none() {
+                return Err((c.span(), format!("`{}` is not a CIDR", c.get_ref())));
+            }
+        }
+        for alarm in &a.alarms {
+            if alarm.threshold_min > *alarm.threshold_max.get_ref() {
+                return Err((
+                    alarm.threshold_max.span(),
+                    "threshold_max is below threshold_min".to_owned(),
+                ));
+            }
+        }
+        if a.logs.min_retention_days > *a.logs.max_retention_days.get_ref() {
+            return Err((
+                a.logs.max_retention_days.span(),
+                "max_retention_days is below min_retention_days".to_owned(),
+            ));
+        }
+        if glob::Pattern::new(a.state_bucket.name_pattern.get_ref()).is_err() {
+            return Err((
+                a.state_bucket.name_pattern.span(),
+                "not a valid glob pattern".to_owned(),
+            ));
+        }
+        for s in &a.github_oidc.allowed_subjects {
+            if glob::Pattern::new(s.get_ref()).is_err() {
+                return Err((s.span(), "not a valid glob pattern".to_owned()));
+            }
+        }
+        for w in &self.waivers {
+            if glob::Pattern::new(w.resource.get_ref()).is_err() {
+                return Err((w.resource.span(), "not a valid glob pattern".to_owned()));
+            }
+            if parse_date(w.expires.get_ref()).is_none() {
+                return Err((
+                    w.expires.span(),
+                    format!("`{}` is not a date (YYYY-MM-DD)", w.expires.get_ref()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The architecture as the policies see it (`data.archaudit.architecture`).
+    pub fn architecture_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.architecture).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cold]
+fn unreachable_config(e: ConfigError) -> Config {
+    // Only reachable if the embedded default is broken, which `default_config_is_valid` rules out.
+    eprintln!("archaudit: internal error: built-in configuration is invalid: {e}");
+    std::process::exit(3)
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid_and_is_the_reference() {
+        let c = Config::parse(DEFAULT_TOML, "default").unwrap();
+        assert_eq!(c.architecture.vpc.cidr.get_ref(), "10.0.0.0/16");
+        let cidrs: Vec<&str> = c
+            .architecture
+            .subnets
+            .iter()
+            .map(|s| s.cidr.get_ref().as_str())
+            .collect();
+        assert_eq!(
+            cidrs,
+            [
+                "10.0.1.0/24",
+                "10.0.2.0/24",
+                "10.0.101.0/24",
+                "10.0.102.0/24"
+            ]
+        );
+        assert_eq!(c.architecture.app_port, 3000);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let bad = DEFAULT_TOML.replacen("cidr = \"10.0.101.0/24\"", "cidr = \"10.1.101.0/24\"", 1);
+        let err = Config::parse(&bad, "a.toml").unwrap_err();
+        let line = DEFAULT_TOML
+            .lines()
+            .position(|l| l.contains("10.0.101.0/24"))
+            .unwrap()
+            + 1;
+        assert_eq!((err.line, err.column), (line, 8), "{err}");
+        assert!(err.message.contains("not inside the VPC"), "{err}");
+
+        let err = Config::parse("[architecture]\nregion = 1\n", "b.toml").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        let err = Config::parse(
+            &DEFAULT_TOML.replace("app_port = 3000", "app_port = 3000\nbogus = 1"),
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("unknown field `bogus`"), "{err}");
+    }
+
+    #[test]
+    fn cidr_helpers() {
+        assert!(cidr_contains("10.0.0.0/16", "10.0.1.0/24"));
+        assert!(!cidr_contains("10.0.0.0/16", "10.1.0.0/24"));
+        assert!(cidr_contains("0.0.0.0/0", "192.168.1.1/32"));
+        assert!(cidr_intersects("10.0.1.0/24", "10.0.0.0/16"));
+        assert!(!cidr_intersects("10.0.1.0/24", "::/0"));
+        assert!(cidr_contains("fc00::/7", "fd00::/8"));
+    }
+}

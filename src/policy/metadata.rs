@@ -1,0 +1,177 @@
+//! `# METADATA` blocks: read statically (regorus has no `rego.metadata.*`), parsed as YAML
+//! into a typed struct that rejects unknown keys, validated at load time.
+
+use serde::Deserialize;
+
+use crate::finding::{Remediation, Severity};
+
+/// A policy's METADATA (OPA annotation format, package scope).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyMeta {
+    /// The desired state, short.
+    pub title: String,
+    /// Why it matters.
+    pub description: String,
+    /// Annotation scope (`package`).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Documentation links.
+    #[serde(default)]
+    pub related_resources: Vec<String>,
+    /// archaudit's fields.
+    pub custom: Custom,
+}
+
+/// archaudit's METADATA fields.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Custom {
+    /// Stable id, never reused: `AA-<AREA>-<NNN>`.
+    pub id: String,
+    /// Severity.
+    pub severity: Severity,
+    /// The kind of resource findings are about (`aws.ec2.subnet`).
+    pub resource_type: String,
+    /// Inventory data the policy reads: `service.kind` or `service.kind.attribute`. When a
+    /// collection gap touches one of them, the rule is reported as not evaluated.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// How to fix.
+    pub remediation: Remediation,
+    /// Former ids.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Retired, kept so its id stays taken.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// What a policy file declares: its METADATA, package, and the line of its `deny` rule.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// METADATA.
+    pub meta: PolicyMeta,
+    /// 1-based line of the `package` statement.
+    pub package_line: usize,
+    /// 1-based line of the first `deny` rule.
+    pub deny_line: usize,
+}
+
+/// Extracts and validates the METADATA of a policy file. Errors are `(line, message)`.
+pub fn parse(source: &str) -> Result<Parsed, (usize, String)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let package_idx = lines
+        .iter()
+        .position(|l| l.starts_with("package "))
+        .ok_or((1, "no `package` statement".to_owned()))?;
+    let mut start = package_idx;
+    while start > 0 && lines[start - 1].starts_with('#') {
+        start -= 1;
+    }
+    let block = &lines[start..package_idx];
+    let Some(header) = block.iter().position(|l| l.trim_end() == "# METADATA") else {
+        return Err((
+            package_idx + 1,
+            "a policy needs a `# METADATA` block directly above `package`".to_owned(),
+        ));
+    };
+    let yaml: String = block[header + 1..]
+        .iter()
+        .map(|l| {
+            l.strip_prefix("# ")
+                .or_else(|| l.strip_prefix('#'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let first_yaml_line = start + header + 2;
+    let meta: PolicyMeta = serde_yaml::from_str(&yaml).map_err(|e| {
+        let line = e
+            .location()
+            .map_or(first_yaml_line, |l| first_yaml_line + l.line() - 1);
+        (line, format!("invalid METADATA: {e}"))
+    })?;
+    validate(&meta).map_err(|m| (first_yaml_line, m))?;
+    let deny_line = lines
+        .iter()
+        .position(|l| l.starts_with("deny contains") || l.starts_with("deny["))
+        .ok_or((
+            package_idx + 1,
+            "a policy needs a `deny contains … if { … }` rule".to_owned(),
+        ))?
+        + 1;
+    Ok(Parsed {
+        meta,
+        package_line: package_idx + 1,
+        deny_line,
+    })
+}
+
+fn validate(meta: &PolicyMeta) -> Result<(), String> {
+    let id = &meta.custom.id;
+    let mut parts = id.split('-');
+    let ok = parts.next() == Some("AA")
+        && parts.next().is_some_and(|a| {
+            !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        && parts
+            .next()
+            .is_some_and(|n| n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()))
+        && parts.next().is_none();
+    if !ok {
+        return Err(format!("custom.id `{id}` must look like AA-<AREA>-<NNN>"));
+    }
+    if !meta.custom.resource_type.starts_with("aws.") {
+        return Err(format!(
+            "custom.resource_type `{}` must start with `aws.`",
+            meta.custom.resource_type
+        ));
+    }
+    if meta.title.trim().is_empty() || meta.custom.remediation.summary.trim().is_empty() {
+        return Err("title and custom.remediation.summary must not be empty".to_owned());
+    }
+    for r in &meta.custom.requires {
+        let service = r.split('.').next().unwrap_or_default();
+        if !crate::collect::Service::ALL
+            .iter()
+            .any(|s| s.key() == service)
+            || !r.contains('.')
+        {
+            return Err(format!("custom.requires entry `{r}` must be `<service>.<kind>[.<attribute>]` of the inventory"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: AA-NET-001\n#   severity: high\n#   resource_type: aws.ec2.vpc\n#   remediation:\n#     summary: S\npackage archaudit.x\n\ndeny contains f if {\n\tf := 1\n}\n";
+
+    #[test]
+    fn parses_metadata_and_deny_line() {
+        let p = parse(GOOD).unwrap();
+        assert_eq!(p.meta.custom.id, "AA-NET-001");
+        assert_eq!(p.meta.custom.severity, Severity::High);
+        assert_eq!((p.package_line, p.deny_line), (10, 12));
+    }
+
+    #[test]
+    fn rejects_bad_metadata_with_line() {
+        let (line, msg) =
+            parse(&GOOD.replace("#   severity: high", "#   severity: urgent")).unwrap_err();
+        assert_eq!(line, 6, "{msg}");
+        let (_, msg) = parse(&GOOD.replace("AA-NET-001", "NET1")).unwrap_err();
+        assert!(msg.contains("AA-<AREA>-<NNN>"));
+        let (line, msg) = parse(&GOOD.replace("# METADATA\n", "")).unwrap_err();
+        assert!(msg.contains("METADATA") && line == 9, "{line} {msg}");
+        let (_, msg) =
+            parse(&GOOD.replace("#   severity: high", "#   severity: high\n#   colour: red"))
+                .unwrap_err();
+        assert!(msg.contains("unknown field"), "{msg}");
+    }
+}

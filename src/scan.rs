@@ -1,0 +1,65 @@
+//! `scan`: judge an inventory against the architecture and build the report.
+//!
+//! The stages stay apart: the inventory comes from `collect` or a file, [`crate::policy`]
+//! judges it, waivers from `archaudit.toml` are applied here, and [`crate::report`] presents.
+
+use crate::config::{parse_date, Config};
+use crate::finding::Waived;
+use crate::inventory::Inventory;
+use crate::policy::{PolicyError, PolicySet};
+use crate::report::{Report, Summary, WaiverNote, REPORT_VERSION};
+
+/// Evaluates `policies` (whose architecture is already set) on `inventory`, applies the
+/// config's waivers as of `today`, and returns the report.
+pub fn scan(
+    inventory: &Inventory,
+    config: &Config,
+    policies: &PolicySet,
+    today: time::Date,
+) -> Result<Report, PolicyError> {
+    let evaluation = policies.evaluate(inventory)?;
+    let mut findings = evaluation.findings;
+    let mut notes = Vec::new();
+    for w in &config.waivers {
+        let expires = w.expires.get_ref().clone();
+        let pattern = glob::Pattern::new(w.resource.get_ref()).ok();
+        let expired = parse_date(&expires).is_none_or(|d| d < today);
+        let mut used = false;
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.policy_id == w.policy && f.waived.is_none())
+        {
+            if pattern.as_ref().is_some_and(|p| p.matches(&f.resource.arn)) {
+                used = true;
+                if !expired {
+                    f.waived = Some(Waived {
+                        reason: w.reason.clone(),
+                        owner: w.owner.clone(),
+                        expires: expires.clone(),
+                    });
+                }
+            }
+        }
+        if expired || !used {
+            notes.push(WaiverNote {
+                policy: w.policy.clone(),
+                resource: w.resource.get_ref().clone(),
+                problem: if expired { "expired" } else { "unused" }.to_owned(),
+                expires,
+            });
+        }
+    }
+    let summary = Summary::of(&evaluation.rules, &findings, &inventory.gaps);
+    Ok(Report {
+        version: REPORT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        account_id: inventory.meta.account_id.clone(),
+        regions: inventory.meta.regions.clone(),
+        collected_at: inventory.meta.collected_at.clone(),
+        summary,
+        findings,
+        rules: evaluation.rules,
+        gaps: inventory.gaps.clone(),
+        waivers: notes,
+    })
+}
