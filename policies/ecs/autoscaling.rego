@@ -1,0 +1,45 @@
+# METADATA
+# title: The service scales on CPU and memory
+# description: |
+#   Target-tracking policies on CPU and memory add tasks under load and replace capacity; a
+#   service without them runs at a fixed size.
+# custom:
+#   id: AA-ECS-005
+#   severity: medium
+#   resource_type: aws.ecs.service
+#   requires: [ecs.services, autoscaling.targets, autoscaling.policies]
+#   remediation:
+#     summary: Register the service as a scalable target and add target-tracking policies on the documented metrics.
+#     cli: |
+#       aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity 6
+#       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --policy-name cpu --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
+package archaudit.ecs.autoscaling
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+resource_id(s) := sprintf("service/%s/%s", [arch.cluster_name(s), s.id])
+
+targets := {t.resource_id | some t in input.aws.autoscaling.targets; t.scalable_dimension == "ecs:service:DesiredCount"}
+
+# (resource id, metric) pairs with a target-tracking policy: a set, so lookups stay linear.
+tracked := {sprintf("%s|%s", [p.resource_id, p.predefined_metric]) |
+	some p in input.aws.autoscaling.policies
+	p.policy_type == "TargetTrackingScaling"
+}
+
+deny contains result.new(msg, s.arn, "scalable_target", resource_id(s), null) if {
+	arch.complete("autoscaling.targets")
+	some s in arch.services
+	not resource_id(s) in targets
+	msg := sprintf("Service %s is not registered for auto scaling.", [s.id])
+}
+
+deny contains result.new(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null) if {
+	arch.complete("autoscaling.policies")
+	some s in arch.services
+	resource_id(s) in targets
+	some m in arch.spec.ecs.autoscaling_metrics
+	not sprintf("%s|%s", [resource_id(s), m]) in tracked
+	msg := sprintf("Service %s has no target-tracking policy on %s.", [s.id, m])
+}

@@ -1,0 +1,38 @@
+# METADATA
+# title: Containers log to CloudWatch Logs and run images from the account's ECR
+# description: |
+#   Logs go to CloudWatch Logs (awslogs) where retention and alarms apply; images come from the
+#   account's own registry, where scan-on-push and immutability are enforced.
+# custom:
+#   id: AA-ECS-006
+#   severity: medium
+#   resource_type: aws.ecs.task_definition
+#   requires: [ecs.task_definitions]
+#   remediation:
+#     summary: Register a new task definition revision with the awslogs driver and an image from the account's ECR, and deploy it.
+#     terraform: |
+#       log_configuration = {
+#         logDriver = "awslogs"
+#         options   = { awslogs-group = "/ecs/app", awslogs-region = "us-east-1", awslogs-stream-prefix = "app" }
+#       }
+package archaudit.ecs.task_definition
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+registry := sprintf("%s.dkr.ecr.%s.amazonaws.com/", [input.meta.account_id, arch.spec.region])
+
+deny contains result.new(msg, td.arn, sprintf("containers.%s.log_driver", [c.name]), "awslogs", actual) if {
+	some td in arch.task_definitions
+	some c in td.containers
+	actual := object.get(object.get(c, "log_configuration", {}), "driver", null)
+	actual != "awslogs"
+	msg := sprintf("Container %s of %s logs with %v instead of awslogs.", [c.name, td.id, actual])
+}
+
+deny contains result.new(msg, td.arn, sprintf("containers.%s.image", [c.name]), sprintf("%s…", [registry]), c.image) if {
+	some td in arch.task_definitions
+	some c in td.containers
+	not startswith(c.image, registry)
+	msg := sprintf("Container %s of %s runs %s, not an image from the account's ECR.", [c.name, td.id, c.image])
+}

@@ -1,0 +1,53 @@
+# METADATA
+# title: Task and execution roles grant no wildcard actions and no wildcard resources
+# description: |
+#   The application's roles may do only what the application needs. `Action: "*"` or
+#   `service:*` grants every present and future API; `Resource: "*"` extends a grant to every
+#   resource, except for the few actions AWS only grants that way (see archaudit.toml).
+# custom:
+#   id: AA-IAM-001
+#   severity: high
+#   resource_type: aws.iam.role
+#   requires: [iam.roles, iam.policies, ecs.task_definitions]
+#   remediation:
+#     summary: Replace the wildcard with the specific actions and resource ARNs the application uses.
+#     cli: aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://least-privilege.json
+package archaudit.iam.app_roles_least_privilege
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+# Every (role, policy name, statement) the application's roles are granted.
+grants contains {"role": r, "policy": p.name, "statement": st} if {
+	some r in arch.app_roles
+	some p in r.inline_policies
+	some st in p.document.statements
+	st.effect == "Allow"
+}
+
+grants contains {"role": r, "policy": a.name, "statement": st} if {
+	some r in arch.app_roles
+	some a in r.attached_policies
+	not a.aws_managed
+	some st in arch.managed_policies_by_arn[a.arn].document.statements
+	st.effect == "Allow"
+}
+
+wildcard_action(a) if a == "*"
+
+wildcard_action(a) if endswith(a, ":*")
+
+deny contains result.new(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a) if {
+	some g in grants
+	some a in g.statement.action
+	wildcard_action(a)
+	msg := sprintf("Role %s is granted %s by policy %s.", [g.role.id, a, g.policy])
+}
+
+deny contains result.new(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}) if {
+	some g in grants
+	"*" in g.statement.resource
+	actions := [a | some a in g.statement.action; not a in arch.spec.iam.wildcard_resource_actions]
+	count(actions) > 0
+	msg := sprintf("Role %s is granted %v on every resource by policy %s.", [g.role.id, actions, g.policy])
+}

@@ -1,0 +1,74 @@
+# METADATA
+# title: The load balancer serves HTTPS with a certificate and a TLS 1.2+ policy
+# description: |
+#   Traffic is encrypted from the user to the load balancer. The HTTPS listener must exist, carry
+#   a certificate, use one of the documented TLS 1.2+ security policies, and forward to the
+#   application's target group.
+# custom:
+#   id: AA-LB-002
+#   severity: high
+#   resource_type: aws.elbv2.listener
+#   requires: [elbv2.load_balancers, elbv2.listeners]
+#   remediation:
+#     summary: Configure the HTTPS listener with the certificate and a TLS 1.2+ policy.
+#     cli: aws elbv2 modify-listener --listener-arn <listener-arn> --protocol HTTPS --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06 --certificates CertificateArn=<cert-arn>
+#     terraform: |
+#       resource "aws_lb_listener" "https" {
+#         port            = 443
+#         protocol        = "HTTPS"
+#         ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+#         certificate_arn = aws_acm_certificate.app.arn
+#       }
+#     fix: elbv2.set_tls_policy
+package archaudit.load_balancer.https_listener
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+port := arch.spec.load_balancer.https_port
+
+https_listeners_by_lb := {l.load_balancer_arn: l | some l in arch.alb_listeners; l.port == port}
+
+deny contains result.new(msg, lb.arn, "listener:https", {"port": port, "protocol": "HTTPS"}, null) if {
+	arch.complete("elbv2.listeners")
+	some lb in arch.albs
+	not https_listeners_by_lb[lb.arn]
+	msg := sprintf("Load balancer %s has no listener on port %d.", [lb.id, port])
+}
+
+deny contains result.new(msg, l.arn, "protocol", "HTTPS", l.protocol) if {
+	some l in arch.alb_listeners
+	l.port == port
+	l.protocol != "HTTPS"
+	msg := sprintf("Listener on port %d speaks %s instead of HTTPS.", [port, l.protocol])
+}
+
+deny contains result.new(msg, l.arn, "certificates", "a certificate", []) if {
+	some l in arch.alb_listeners
+	l.port == port
+	l.protocol == "HTTPS"
+	count(l.certificates) == 0
+	msg := sprintf("HTTPS listener on port %d has no certificate.", [port])
+}
+
+deny contains result.new(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_policies, actual) if {
+	some l in arch.alb_listeners
+	l.port == port
+	l.protocol == "HTTPS"
+	actual := object.get(l, "ssl_policy", null)
+	not actual in arch.spec.load_balancer.tls_policies
+	msg := sprintf("HTTPS listener on port %d uses TLS policy %v, which allows protocols older than TLS 1.2.", [port, actual])
+}
+
+deny contains result.new(msg, l.arn, "default_actions", "forward to the application target group", l.default_actions) if {
+	some l in arch.alb_listeners
+	l.port == port
+	not forwards(l)
+	msg := sprintf("HTTPS listener on port %d does not forward to a target group.", [port])
+}
+
+forwards(l) if {
+	some a in l.default_actions
+	a.type == "forward"
+	count(a.target_groups) > 0
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: The service has CPU and memory alarms with actions
+# description: |
+#   The documented monitoring raises an alarm when the service's CPU or memory stays high. An
+#   alarm without actions, with actions disabled, or with a threshold outside the documented
+#   range tells nobody.
+# custom:
+#   id: AA-MON-001
+#   severity: medium
+#   resource_type: aws.ecs.service
+#   requires: [ecs.services, cloudwatch.alarms]
+#   remediation:
+#     summary: Create (or fix) the alarm on the service's metric with dimensions ClusterName and ServiceName and an SNS action.
+#     cli: aws cloudwatch put-metric-alarm --alarm-name <service>-cpu-high --namespace AWS/ECS --metric-name CPUUtilization --dimensions Name=ClusterName,Value=<cluster> Name=ServiceName,Value=<service> --statistic Average --period 300 --evaluation-periods 2 --threshold 80 --comparison-operator GreaterThanThreshold --alarm-actions <sns-topic-arn>
+#     fix: cloudwatch.put_alarm
+package archaudit.monitoring.service_alarms
+
+import data.archaudit.lib.arch
+import data.archaudit.lib.result
+
+# "namespace|metric|cluster|service" of every alarm that meets the documented bar.
+good contains sprintf("%s|%s|%s|%s", [a.namespace, a.metric_name, a.dimensions.ClusterName, a.dimensions.ServiceName]) if {
+	some a in input.aws.cloudwatch.alarms
+	some want in arch.spec.alarms
+	a.namespace == want.namespace
+	a.metric_name == want.metric
+	a.comparison_operator in want.comparison
+	a.threshold >= want.threshold_min
+	a.threshold <= want.threshold_max
+	a.actions_enabled == true
+	count(a.alarm_actions) > 0
+}
+
+deny contains result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null) if {
+	arch.complete("cloudwatch.alarms")
+	some s in arch.services
+	some want in arch.spec.alarms
+	not sprintf("%s|%s|%s|%s", [want.namespace, want.metric, arch.cluster_name(s), s.id]) in good
+	expected := {
+		"metric": sprintf("%s/%s", [want.namespace, want.metric]),
+		"threshold": sprintf("%v..%v", [want.threshold_min, want.threshold_max]),
+		"actions": "enabled, at least one",
+	}
+	msg := sprintf("Service %s has no working %s alarm (threshold %v–%v, actions enabled).", [s.id, want.metric, want.threshold_min, want.threshold_max])
+}
