@@ -211,3 +211,18 @@ subnet_by_vpc_cidr := {sprintf("%s|%s", [s.vpc_id, s.cidr_block]): s | some s in
 subnet_in(vpc_id, cidr) := subnet_by_vpc_cidr[sprintf("%s|%s", [vpc_id, cidr])]
 
 cluster_name(service) := regex.replace(service.cluster_arn, "^.*:cluster/", "")
+
+# A security-group rule in one line: `tcp 22 from 0.0.0.0/0 (sgr-…)`.
+describe_rule(r) := sprintf("%s %s from %s (%s)", [r.protocol, port_range(r), r.peer.value, r.rule_id])
+
+port_range(r) := "all ports" if r.protocol == "all"
+
+port_range(r) := sprintf("%d", [r.from_port]) if {
+	r.protocol != "all"
+	r.from_port == r.to_port
+}
+
+port_range(r) := sprintf("%d-%d", [r.from_port, r.to_port]) if {
+	r.protocol != "all"
+	r.from_port != r.to_port
+}

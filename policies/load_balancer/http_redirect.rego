@@ -28,7 +28,7 @@ import data.archaudit.lib.result
 
 lbspec := arch.spec.load_balancer
 
-expected := {"type": "redirect", "protocol": "HTTPS", "port": sprintf("%d", [lbspec.https_port]), "status_code": lbspec.redirect_status}
+expected := sprintf("redirect to HTTPS:%d (%s)", [lbspec.https_port, lbspec.redirect_status])
 
 http_listeners_by_lb := {l.load_balancer_arn: l | some l in arch.alb_listeners; l.port == lbspec.http_port}
 

@@ -35,16 +35,16 @@ documented(r) if {
 	r.peer.value in arch.spec.load_balancer.ingress_cidrs
 }
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, r) if {
+deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, arch.describe_rule(r)) if {
 	some id in arch.alb_security_groups
 	g := arch.security_groups_by_id[id]
 	some r in g.ingress
 	not documented(r)
-	expected := {"ports": sort(ports), "sources": arch.spec.load_balancer.ingress_cidrs}
+	expected := sprintf("tcp %v from %v", [sort(ports), arch.spec.load_balancer.ingress_cidrs])
 	msg := sprintf("Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.value])
 }
 
-deny contains result.new(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), {"protocol": "tcp", "port": port, "source": cidr}, null) if {
+deny contains result.new(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), sprintf("tcp %d from %s", [port, cidr]), null) if {
 	some id in arch.alb_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress

@@ -17,7 +17,7 @@ package archaudit.security_groups.no_admin_ports_from_internet
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), "not reachable from the internet", r) if {
+deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), "not reachable from the internet", arch.describe_rule(r)) if {
 	some g in input.aws.ec2.security_groups
 	some r in g.ingress
 	arch.from_internet(r.peer)

@@ -35,9 +35,9 @@ documented(r) if {
 	r.peer.value in arch.alb_security_groups
 }
 
-expected := {"protocol": "tcp", "port": port, "sources": sort(arch.alb_security_groups)}
+expected := sprintf("tcp %d from %v", [port, sort(arch.alb_security_groups)])
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, r) if {
+deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, arch.describe_rule(r)) if {
 	some id in arch.task_security_groups
 	g := arch.security_groups_by_id[id]
 	some r in g.ingress

@@ -488,17 +488,75 @@ fn to_finding(policy: &Policy, r: &Value, index: &ResourceIndex) -> Result<Findi
         .and_then(Value::as_str)
         .unwrap_or_default();
     let custom = &policy.meta.custom;
+    let resource = index.get(arn);
+    let mut remediation = custom.remediation.clone();
+    remediation.cli = remediation
+        .cli
+        .map(|cli| fill_placeholders(&cli, &resource, attribute));
     Ok(Finding {
         policy_id: custom.id.clone(),
         severity: custom.severity,
         title: policy.meta.title.clone(),
         message: msg.to_owned(),
-        resource: index.get(arn),
+        resource,
         expected: r.get("expected").cloned().unwrap_or(Value::Null),
         actual: r.get("actual").cloned().unwrap_or(Value::Null),
-        remediation: custom.remediation.clone(),
+        remediation,
         fix: custom.remediation.fix.clone(),
         fingerprint: fingerprint(&custom.id, arn, attribute),
         waived: None,
     })
+}
+
+/// Fills the remediation command's placeholders that name the finding's own resource, so the
+/// command in the report can be run as is (`<sg-id>` on a security group finding becomes its
+/// id, `<sgr-id>` the drifted rule's id). Placeholders for other resources stay.
+pub fn fill_placeholders(cli: &str, resource: &ResourceRef, attribute: &str) -> String {
+    let own: &[&str] = match resource.resource_type.as_str() {
+        "ec2.security_groups" => &["<sg-id>"],
+        "ec2.subnets" => &["<subnet-id>"],
+        "ec2.route_tables" => &["<rtb-id>"],
+        "ec2.elastic_ips" => &["<allocation-id>"],
+        "s3.buckets" => &["<bucket>"],
+        "iam.roles" => &["<role>"],
+        "iam.users" => &["<user>"],
+        "logs.log_groups" => &["<name>"],
+        "ecs.services" => &["<service>"],
+        _ => &[],
+    };
+    let own_arn: &[&str] = match resource.resource_type.as_str() {
+        "elbv2.listeners" => &["<listener-arn>"],
+        "elbv2.load_balancers" => &["<alb-arn>"],
+        "elbv2.target_groups" => &["<tg-arn>"],
+        "secretsmanager.secrets" => &["<secret-arn>"],
+        _ => &[],
+    };
+    let mut out = cli.to_owned();
+    for p in own {
+        out = out.replace(p, &resource.id);
+    }
+    for p in own_arn {
+        out = out.replace(p, &resource.arn);
+    }
+    if resource.resource_type == "ecs.services" {
+        if let Some(cluster) = resource.arn.split('/').rev().nth(1) {
+            out = out.replace("<cluster>", cluster);
+        }
+    }
+    if let Some(rule) = attribute
+        .strip_prefix("ingress:")
+        .filter(|r| r.starts_with("sgr-"))
+    {
+        out = out.replace("<sgr-id>", rule);
+    }
+    if let Some(metric) = attribute.strip_prefix("alarm:") {
+        out = out.replace("<metric>", metric);
+    }
+    if let Some(key) = attribute.strip_prefix("access_keys:") {
+        out = out.replace("<key-id>", key);
+    }
+    if let Some(policy) = attribute.strip_prefix("attached_policies:") {
+        out = out.replace("<policy-arn>", policy);
+    }
+    out
 }

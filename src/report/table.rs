@@ -10,11 +10,18 @@ use super::Report;
 use crate::finding::Severity;
 use crate::policy::RuleStatus;
 
+/// A value in at most 80 characters (the JSON report has it whole).
 fn compact(v: &serde_json::Value) -> String {
-    match v {
+    let text = match v {
         serde_json::Value::Null => "—".to_owned(),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    };
+    if text.chars().count() > 80 {
+        let cut: String = text.chars().take(79).collect();
+        format!("{cut}…")
+    } else {
+        text
     }
 }
 
@@ -76,14 +83,14 @@ pub fn render(report: &Report, color: bool, width: u16) -> String {
             "Fix",
         ]);
         for f in rows {
-            let fix = match &f.fix {
-                Some(id) => format!("archaudit fix --only {} ({id})", f.policy_id),
-                None => f
-                    .remediation
-                    .cli
-                    .clone()
-                    .unwrap_or_else(|| f.remediation.summary.clone()),
-            };
+            // The first line of the CLI remediation (placeholders in <angle brackets>).
+            let fix = f
+                .remediation
+                .cli
+                .as_deref()
+                .and_then(|c| c.lines().next())
+                .unwrap_or(&f.remediation.summary)
+                .to_owned();
             let mut policy = Cell::new(&f.policy_id);
             if color {
                 policy = policy.fg(colour(severity));
