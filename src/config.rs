@@ -277,8 +277,7 @@ impl Config {
     /// The built-in default: the reference architecture.
     pub fn default_config() -> Config {
         // The embedded file is validated by a unit test, so this cannot fail at run time.
-        Config::parse(DEFAULT_TOML, "<built-in archaudit.toml>")
-            .unwrap_or_else(|e| unreachable_config(e))
+        Config::parse(DEFAULT_TOML, "<built-in archaudit.toml>").unwrap_or_else(unreachable_config)
     }
 
     /// Reads and validates a config file.

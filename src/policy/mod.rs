@@ -514,7 +514,7 @@ fn to_finding(policy: &Policy, r: &Value, index: &ResourceIndex) -> Result<Findi
 pub fn fill_placeholders(cli: &str, resource: &ResourceRef, attribute: &str) -> String {
     let own: &[&str] = match resource.resource_type.as_str() {
         "ec2.security_groups" => &["<sg-id>"],
-        "ec2.subnets" => &["<subnet-id>"],
+        "ec2.subnets" => &["<subnet-id>", "<public-subnet-id>"],
         "ec2.route_tables" => &["<rtb-id>"],
         "ec2.elastic_ips" => &["<allocation-id>"],
         "s3.buckets" => &["<bucket>"],

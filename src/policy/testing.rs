@@ -70,7 +70,7 @@ pub fn run(
             .find_map(|l| l.strip_prefix("package "))
             .map(|p| format!("data.{}", p.trim()))
             .ok_or_else(|| invalid(&test.path, 1, "no package statement"))?;
-        let mut names: Vec<&str> = test.text.lines().filter_map(|l| rule(l)).collect();
+        let mut names: Vec<&str> = test.text.lines().filter_map(&rule).collect();
         names.dedup();
         if names.is_empty() {
             return Err(invalid(

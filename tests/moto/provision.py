@@ -273,6 +273,9 @@ def reference(env):
                                  "minimumHealthyPercent": 100, "maximumPercent": 200},
         healthCheckGracePeriodSeconds=60,
     )["service"]["serviceArn"]
+    # moto 5.2.5 drops deploymentConfiguration on CreateService but keeps it on UpdateService.
+    ecs.update_service(cluster="archaudit", service=APP, deploymentConfiguration={
+        "deploymentCircuitBreaker": {"enable": True, "rollback": True}, "minimumHealthyPercent": 100, "maximumPercent": 200})
     o.update(cluster=cluster, task_definition=td, service=service)
 
     aas = env.client("application-autoscaling")

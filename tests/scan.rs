@@ -1,0 +1,421 @@
+//! `archaudit scan`, `policy` and `init` on the shipped fixtures: whole outputs snapshotted.
+
+mod support;
+
+use std::process::Output;
+
+use serde_json::Value;
+
+fn archaudit() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("archaudit").unwrap();
+    // Hermetic: no ./archaudit.toml, no colour, no AWS settings.
+    cmd.current_dir(support::root().join("fixtures"))
+        .env("NO_COLOR", "1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    archaudit().args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn reference_architecture_has_no_findings() {
+    let out = run(&["scan", "--inventory", "reference.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["summary"]["complete"], true);
+    assert!(report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "passed"));
+}
+
+/// Every drift fixture is found by the right policy, on the right resource, with the right
+/// expected and actual values: the whole JSON report is the snapshot.
+#[test]
+fn drift_fixtures() {
+    insta::glob!("../fixtures/drift", "*.json", |path| {
+        let out = archaudit()
+            .arg("scan")
+            .arg("--inventory")
+            .arg(path)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        let findings: Vec<Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "policy": f["policy_id"], "severity": f["severity"], "resource": f["resource"]["id"],
+                    "type": f["resource"]["type"], "message": f["message"], "expected": f["expected"], "actual": f["actual"],
+                    "fix": f["remediation"]["cli"],
+                })
+            })
+            .collect();
+        let not_evaluated: Vec<&Value> = report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["reason"].is_string())
+            .collect();
+        insta::assert_json_snapshot!(serde_json::json!({
+            "exit_code": out.status.code(),
+            "findings": findings,
+            "not_evaluated": not_evaluated,
+            "summary": report["summary"],
+        }));
+    });
+}
+
+#[test]
+fn drifted_snapshot_table() {
+    let out = run(&["scan", "--inventory", "drifted.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("drifted_table", text(&out.stdout));
+}
+
+#[test]
+fn drifted_snapshot_json_envelope() {
+    let out = run(&["scan", "--inventory", "drifted.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("drifted_report", report, {".tool_version" => "[version]"});
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_completeness() {
+    // Only low/medium findings: --fail-on high passes, --fail-on low fails.
+    assert_eq!(
+        run(&["scan", "--inventory", "drift/idle_eip.json"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "--inventory",
+            "drift/idle_eip.json",
+            "--fail-on",
+            "low"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    // Gaps: incomplete unless accepted.
+    assert_eq!(
+        run(&["scan", "--inventory", "drift/collection_gaps.json"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "--inventory",
+            "drift/collection_gaps.json",
+            "--allow-incomplete"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    // Findings at the threshold win over incompleteness.
+    assert_eq!(
+        run(&[
+            "scan",
+            "--inventory",
+            "drift/ssh_open_to_world.json",
+            "--fail-on",
+            "critical"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn output_file_and_summary_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "drifted.json",
+        "--format",
+        "json",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("8 finding(s) at or above high"),
+        "{}",
+        text(&out.stderr)
+    );
+    let parsed: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(parsed["version"], 1);
+}
+
+#[test]
+fn waivers_accept_findings_and_report_expired_or_unused_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("archaudit.toml");
+    let waivers = r#"
+[[waivers]]
+policy = "AA-NET-008"
+resource = "arn:aws:ec2:us-east-1:123456789012:elastic-ip/*"
+reason = "kept for the DR runbook"
+owner = "platform"
+expires = "2999-12-31"
+
+[[waivers]]
+policy = "AA-S3-001"
+resource = "arn:aws:s3:::*"
+reason = "migration"
+owner = "platform"
+expires = "2020-01-01"
+
+[[waivers]]
+policy = "AA-IAM-003"
+resource = "*"
+reason = "nothing matches"
+owner = "platform"
+expires = "2999-12-31"
+"#;
+    std::fs::write(
+        &config,
+        format!(
+            "{}{waivers}",
+            archaudit::config::DEFAULT_TOML
+                .split("# Waivers accept")
+                .next()
+                .unwrap()
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "drifted.json",
+        "--format",
+        "json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let waived: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["waived"].is_object())
+        .collect();
+    assert!(!waived.is_empty() && waived.iter().all(|f| f["policy_id"] == "AA-NET-008"));
+    assert_eq!(report["summary"]["waived"], waived.len());
+    let notes: Vec<(String, String)> = report["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["policy"].as_str().unwrap().to_owned(),
+                w["problem"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("AA-S3-001".to_owned(), "expired".to_owned()),
+            ("AA-IAM-003".to_owned(), "unused".to_owned())
+        ]
+    );
+    // The expired waiver does not hide the finding.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["policy_id"] == "AA-S3-001" && f["waived"].is_null()));
+}
+
+#[test]
+fn bad_inputs_get_located_errors_and_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    // Config: wrong type on line 2.
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[architecture]\nregion = 7\n").unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "reference.json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("bad.toml:2:10:"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Inventory: truncated JSON.
+    let inventory = dir.path().join("broken.json");
+    std::fs::write(&inventory, "{\n  \"schema_version\": 1,\n  \"meta\": {").unwrap();
+    let out = run(&["scan", "--inventory", inventory.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("broken.json:3:"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Inventory from another schema version.
+    std::fs::write(
+        &inventory,
+        r#"{"schema_version": 9, "meta": {}, "aws": {}}"#,
+    )
+    .unwrap();
+    let out = run(&["scan", "--inventory", inventory.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("schema_version 9"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A user policy with invalid METADATA.
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::write(
+        policies.join("mine.rego"),
+        "# METADATA\n# title: Mine\n# description: x\n# custom:\n#   id: AA-MINE-001\n#   severity: urgent\n#   resource_type: aws.s3.bucket\n#   remediation:\n#     summary: s\npackage mine\n\ndeny contains x if { x := 1 }\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "reference.json",
+        "--policies",
+        policies.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("mine.rego:6: invalid METADATA"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Unknown flag.
+    let out = run(&["scan", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("--frobnicate"));
+}
+
+#[test]
+fn user_policies_need_no_rust() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bucket_tags.rego"),
+        r#"# METADATA
+# title: Buckets carry an Owner tag
+# description: Ownership.
+# custom:
+#   id: AA-ORG-001
+#   severity: medium
+#   resource_type: aws.s3.bucket
+#   requires: [s3.buckets.tags]
+#   remediation:
+#     summary: Tag the bucket.
+#     cli: aws s3api put-bucket-tagging --bucket <bucket> --tagging 'TagSet=[{Key=Owner,Value=<team>}]'
+package org.bucket_tags
+
+import data.archaudit.lib.result
+
+deny contains result.new(sprintf("Bucket %s has no Owner tag.", [b.id]), b.arn, "tags.Owner", "a team", null) if {
+	some b in input.aws.s3.buckets
+	not b.tags.Owner
+}
+"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "reference.json",
+        "--format",
+        "json",
+        "--policies",
+        dir.path().to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &report["findings"][0];
+    assert_eq!(f["policy_id"], "AA-ORG-001");
+    assert_eq!(f["remediation"]["cli"], "aws s3api put-bucket-tagging --bucket archaudit-terraform-state-123456789012 --tagging 'TagSet=[{Key=Owner,Value=<team>}]'");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "medium is below the default --fail-on high"
+    );
+}
+
+#[test]
+fn policy_tests_pass_under_regorus() {
+    let out = run(&["policy", "test"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+}
+
+/// Ids are forever: every built-in policy's id, severity and title, sorted; a rename or a
+/// reused id shows up in review.
+#[test]
+fn policy_ids_are_unique_and_stable() {
+    let out = run(&["policy", "list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<String> = list
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p["id"].as_str().unwrap(),
+                p["severity"].as_str().unwrap(),
+                p["title"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let mut unique = ids.clone();
+    unique.dedup_by(|a, b| a.split(' ').next() == b.split(' ').next());
+    assert_eq!(unique.len(), ids.len());
+    insta::assert_debug_snapshot!("policy_ids", ids);
+}
+
+#[test]
+fn init_writes_the_reference_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archaudit.toml");
+    let out = run(&["init", "--output", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        archaudit::config::DEFAULT_TOML
+    );
+    let out = run(&["init", "--output", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("--force"));
+}
