@@ -131,6 +131,9 @@ pub struct Evaluation {
 #[derive(Clone)]
 pub struct PolicySet {
     engine: regorus::Engine,
+    /// Packages of the generated batch modules; batch `b` holds the policies `i` with
+    /// `i % batches.len() == b`, as rules `p<i> := data.<package>.deny`.
+    batches: Vec<String>,
     policies: Vec<Policy>,
     sources: Vec<Source>,
     tests: Vec<Source>,
@@ -233,8 +236,10 @@ impl PolicySet {
             });
         }
         policies.sort_by(|a, b| a.meta.custom.id.cmp(&b.meta.custom.id));
+        let batches = add_batches(&mut engine, &policies, rayon::current_num_threads())?;
         Ok(PolicySet {
             engine,
+            batches,
             policies,
             sources,
             tests,
@@ -256,6 +261,66 @@ impl PolicySet {
         &self.sources
     }
 
+    /// Evaluates every batch in parallel; returns each policy's `deny` as JSON (policy order).
+    /// When a batch fails, its policies are evaluated one by one so the error names the policy.
+    fn eval_batches(&self, engine: &regorus::Engine) -> Result<Vec<Value>, PolicyError> {
+        let n = self.batches.len();
+        let results: Vec<Result<(usize, Value), PolicyError>> = self
+            .batches
+            .par_iter()
+            .enumerate()
+            .map(|(b, package)| {
+                let mut e = engine.clone();
+                match e.eval_rule(package.clone()) {
+                    Ok(value) if value != regorus::Value::Undefined => {
+                        Ok((b, serde_json::to_value(&value).unwrap_or(Value::Null)))
+                    }
+                    // An error, or a policy whose `deny` is undefined: evaluate one by one.
+                    _ => {
+                        let mut values = serde_json::Map::new();
+                        for (i, p) in self
+                            .policies
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, p)| i % n == b && !p.meta.custom.deprecated)
+                        {
+                            let mut e = engine.clone();
+                            let value =
+                                e.eval_rule(format!("{}.deny", p.package)).map_err(|err| {
+                                    PolicyError::Eval {
+                                        path: p.path.clone(),
+                                        line: p.deny_line,
+                                        package: p.package.clone(),
+                                        message: err.to_string(),
+                                    }
+                                })?;
+                            if value != regorus::Value::Undefined {
+                                values.insert(
+                                    format!("p{i}"),
+                                    serde_json::to_value(&value).unwrap_or(Value::Null),
+                                );
+                            }
+                        }
+                        Ok((b, Value::Object(values)))
+                    }
+                }
+            })
+            .collect();
+        let mut out = vec![Value::Array(Vec::new()); self.policies.len()];
+        for r in results {
+            let (b, value) = r?;
+            for (i, slot) in out.iter_mut().enumerate().filter(|(i, _)| i % n == b) {
+                match value.get(format!("p{i}")) {
+                    Some(v) => *slot = v.clone(),
+                    None if self.policies[i].meta.custom.deprecated => {}
+                    // `deny` undefined: a policy whose rule bodies never produce a set.
+                    None => *slot = Value::Array(Vec::new()),
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Sets `data.archaudit.architecture`.
     pub fn set_architecture(&mut self, architecture: &Value) -> Result<(), PolicyError> {
         let data = serde_json::json!({"archaudit": {"architecture": architecture}});
@@ -275,38 +340,12 @@ impl PolicySet {
         let mut engine = self.engine.clone();
         engine.set_input(input);
 
-        let outputs: Vec<Result<Value, PolicyError>> = self
-            .policies
-            .par_iter()
-            .map(|p| {
-                if p.meta.custom.deprecated {
-                    return Ok(Value::Array(Vec::new()));
-                }
-                let mut e = engine.clone();
-                let value = e.eval_rule(format!("{}.deny", p.package)).map_err(|err| {
-                    PolicyError::Eval {
-                        path: p.path.clone(),
-                        line: p.deny_line,
-                        package: p.package.clone(),
-                        message: err.to_string(),
-                    }
-                })?;
-                if value == regorus::Value::Undefined {
-                    return Ok(Value::Array(Vec::new()));
-                }
-                serde_json::to_value(&value).map_err(|err| PolicyError::Eval {
-                    path: p.path.clone(),
-                    line: p.deny_line,
-                    package: p.package.clone(),
-                    message: err.to_string(),
-                })
-            })
-            .collect();
+        let outputs = self.eval_batches(&engine)?;
 
         let index = ResourceIndex::new(inventory);
         let mut evaluation = Evaluation::default();
         for (policy, output) in self.policies.iter().zip(outputs) {
-            let results = match output? {
+            let results = match output {
                 Value::Array(items) => items,
                 other => {
                     return Err(PolicyError::Eval {
@@ -341,6 +380,35 @@ impl PolicySet {
         crate::finding::sort(&mut evaluation.findings);
         Ok(evaluation)
     }
+}
+
+/// Groups the policies into `n` generated modules so that one evaluation computes the shared
+/// library rules (component lookups, indexes) once per batch instead of once per policy: regorus
+/// caches rule values within one evaluation only. Batches run in parallel.
+fn add_batches(
+    engine: &mut regorus::Engine,
+    policies: &[Policy],
+    n: usize,
+) -> Result<Vec<String>, PolicyError> {
+    let n = n.clamp(1, policies.len().max(1));
+    let mut packages = Vec::with_capacity(n);
+    for b in 0..n {
+        let package = format!("archaudit.internal.batch{b}");
+        let mut text = format!("package {package}\n\nresults := {{\n");
+        for (i, p) in policies
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| i % n == b && !p.meta.custom.deprecated)
+        {
+            text.push_str(&format!("\t\"p{i}\": {}.deny,\n", p.package));
+        }
+        text.push_str("}\n");
+        engine
+            .add_policy(format!("<batch {b}>"), text)
+            .map_err(|e| invalid("<generated batch>", 0, &e.to_string()))?;
+        packages.push(format!("data.{package}.results"));
+    }
+    Ok(packages)
 }
 
 fn invalid(path: &str, line: usize, message: &str) -> PolicyError {

@@ -1,0 +1,154 @@
+//! Policy evaluation benchmark: `cargo bench --bench evaluate`.
+//!
+//! Generates inventories of 1k, 10k and 100k resources (the reference architecture plus
+//! synthetic security groups with rules, subnets, roles with inline policies, buckets, log
+//! groups and alarms; ~1% of them drifted so the rules have findings to produce), evaluates the
+//! whole built-in policy library on each, and prints the evaluation time, the findings, and the
+//! peak RSS. Each size runs in a fresh child process so its peak RSS is its own.
+//! `ARCHAUDIT_BENCH_SIZES=1000,5000` overrides the sizes.
+
+use std::process::Command;
+use std::time::Instant;
+
+use archaudit::config::Config;
+use archaudit::inventory::Inventory;
+use archaudit::policy::PolicySet;
+use serde_json::{json, Value};
+
+const REFERENCE: &str = include_str!("../fixtures/reference.json");
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// The reference inventory plus `n` synthetic resources spread over six kinds.
+fn generate(n: usize) -> Inventory {
+    let mut inv: Value = serde_json::from_str(REFERENCE).unwrap();
+    let acct = "123456789012";
+    let per = n / 6;
+    let aws = inv["aws"].as_object_mut().unwrap();
+    let ec2 = aws["ec2"].as_object_mut().unwrap();
+    ec2["vpcs"].as_array_mut().unwrap().push(json!({"arn": format!("arn:aws:ec2:us-east-1:{acct}:vpc/vpc-bench"), "id": "vpc-bench", "region": "us-east-1", "account_id": acct, "tags": {}, "cidr_block": "10.8.0.0/16", "cidr_blocks": ["10.8.0.0/16"], "is_default": false, "state": "available", "enable_dns_support": true, "enable_dns_hostnames": true}));
+    for i in 0..per {
+        let id = format!("sg-bench{i:08}");
+        let open = if i % 100 == 0 {
+            "0.0.0.0/0"
+        } else {
+            "10.0.0.0/8"
+        };
+        ec2["security_groups"].as_array_mut().unwrap().push(json!({
+            "arn": format!("arn:aws:ec2:us-east-1:{acct}:security-group/{id}"), "id": id, "region": "us-east-1", "account_id": acct, "tags": {},
+            "name": format!("bench-{i}"), "description": "bench", "vpc_id": "vpc-bench",
+            "ingress": [
+                {"protocol": "tcp", "from_port": 22, "to_port": 22, "peer": {"type": "cidr_ipv4", "value": open}, "rule_id": format!("sgr-a{i:08}")},
+                {"protocol": "tcp", "from_port": 8000, "to_port": 8000, "peer": {"type": "security_group", "value": format!("sg-bench{:08}", (i + 1) % per.max(1))}, "rule_id": format!("sgr-b{i:08}")}
+            ],
+            "egress": [{"protocol": "all", "from_port": 0, "to_port": 65535, "peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"}, "rule_id": format!("sgr-c{i:08}")}]
+        }));
+        let sid = format!("subnet-bench{i:08}");
+        ec2["subnets"].as_array_mut().unwrap().push(json!({
+            "arn": format!("arn:aws:ec2:us-east-1:{acct}:subnet/{sid}"), "id": sid, "region": "us-east-1", "account_id": acct, "tags": {},
+            "vpc_id": "vpc-bench", "cidr_block": format!("10.8.{}.{}/28", (i / 16) % 256, (i % 16) * 16), "availability_zone": "us-east-1a",
+            "map_public_ip_on_launch": false, "default_for_az": false, "state": "available"
+        }));
+    }
+    let iam = aws["iam"].as_object_mut().unwrap();
+    for i in 0..per {
+        iam["roles"].as_array_mut().unwrap().push(json!({
+            "arn": format!("arn:aws:iam::{acct}:role/bench-{i}"), "id": format!("bench-{i}"), "region": "global", "account_id": acct, "tags": {}, "path": "/",
+            "trust_policy": {"statements": [{"effect": "Allow", "action": ["sts:AssumeRole"], "resource": [], "principal": {"service": ["lambda.amazonaws.com"]}}]},
+            "attached_policies": [], "inline_policies": [{"name": "p", "document": {"statements": [{"effect": "Allow", "action": ["s3:GetObject"], "resource": [format!("arn:aws:s3:::bench-{i}/*")]}]}}]
+        }));
+    }
+    let s3 = aws["s3"].as_object_mut().unwrap();
+    for i in 0..per {
+        s3["buckets"].as_array_mut().unwrap().push(json!({
+            "arn": format!("arn:aws:s3:::bench-{i:08}"), "id": format!("bench-{i:08}"), "region": "us-east-1", "account_id": acct, "tags": {},
+            "versioning": if i % 100 == 0 { "suspended" } else { "enabled" }, "mfa_delete": false, "encryption": {"algorithm": "AES256", "bucket_key_enabled": false},
+            "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true},
+            "policy": {"statements": []}
+        }));
+    }
+    let logs = aws["logs"].as_object_mut().unwrap();
+    for i in 0..per {
+        let mut g = json!({"arn": format!("arn:aws:logs:us-east-1:{acct}:log-group:/bench/{i}"), "id": format!("/bench/{i}"), "region": "us-east-1", "account_id": acct});
+        if i % 100 != 0 {
+            g["retention_in_days"] = json!(30);
+        }
+        logs["log_groups"].as_array_mut().unwrap().push(g);
+    }
+    let cw = aws["cloudwatch"].as_object_mut().unwrap();
+    for i in 0..(n - 5 * per) {
+        cw["alarms"].as_array_mut().unwrap().push(json!({
+            "arn": format!("arn:aws:cloudwatch:us-east-1:{acct}:alarm:bench-{i}"), "id": format!("bench-{i}"), "region": "us-east-1", "account_id": acct,
+            "namespace": "AWS/ECS", "metric_name": "CPUUtilization", "dimensions": {"ClusterName": "bench", "ServiceName": format!("s{i}")},
+            "statistic": "Average", "comparison_operator": "GreaterThanThreshold", "threshold": 80.0, "period": 60, "evaluation_periods": 1,
+            "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:t"], "ok_actions": [], "insufficient_data_actions": [], "state": "OK"
+        }));
+    }
+    let mut inventory: Inventory = serde_json::from_value(inv).unwrap();
+    inventory.sort();
+    inventory
+}
+
+fn child(n: usize) {
+    let inventory = generate(n);
+    if let Ok(path) = std::env::var("ARCHAUDIT_BENCH_DUMP") {
+        std::fs::write(path, serde_json::to_string(&inventory).unwrap()).unwrap();
+        return;
+    }
+    let config = Config::default_config();
+    let mut set = PolicySet::load(true, &[]).unwrap();
+    set.set_architecture(&config.architecture_json()).unwrap();
+    let mut times = Vec::new();
+    let mut findings = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let evaluation = set.evaluate(&inventory).unwrap();
+        times.push(started.elapsed().as_secs_f64());
+        findings = evaluation.findings.len();
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let best = times[0];
+    println!(
+        "{n:>7} resources: evaluate {:>8.3} s (best of 3; median {:.3} s), {:>6.1} µs/resource, {} policies, {findings} findings, peak RSS {:.0} MiB",
+        best,
+        times[1],
+        best * 1e6 / n as f64,
+        set.policies().len(),
+        peak_rss_mib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--child") {
+        child(args[pos + 1].parse().unwrap());
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("ARCHAUDIT_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    println!(
+        "policy evaluation, {} rayon threads",
+        rayon::current_num_threads()
+    );
+    for n in sizes {
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args(["--child", &n.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "size {n} failed");
+    }
+}
