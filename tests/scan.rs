@@ -419,3 +419,17 @@ fn init_writes_the_reference_and_refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("--force"));
 }
+
+#[test]
+fn every_policy_is_documented() {
+    let doc = std::fs::read_to_string(support::root().join("docs/policies.md")).unwrap();
+    let out = run(&["policy", "list", "--format", "json"]);
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for p in list {
+        let id = p["id"].as_str().unwrap();
+        assert!(
+            doc.contains(&format!("| {id} |")),
+            "{id} is missing from docs/policies.md"
+        );
+    }
+}
