@@ -51,8 +51,11 @@ fn run(name: &str, moto: &support::Moto, rt: &tokio::runtime::Runtime) {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return; // `cargo test --benches` probes with --list
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary without it,
+    // and a benchmark is no test.
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("collect benchmark: run it with `cargo bench --bench collect`");
+        return;
     }
     for (k, v) in [
         ("AWS_ACCESS_KEY_ID", "testing"),

@@ -178,10 +178,27 @@ fn is_test(path: &str) -> bool {
     path.ends_with("_test.rego")
 }
 
-/// A new engine with archaudit's settings (OPA semantics for builtin errors).
+/// A new engine with archaudit's settings: OPA semantics for builtin errors (a bad CIDR makes
+/// an expression undefined instead of aborting the evaluation), and the OPA builtins regorus
+/// lacks, registered under their OPA names so policies stay OPA-compatible:
+/// `net.cidr_intersects(a, b)`.
 pub(crate) fn new_engine() -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_strict_builtin_errors(false);
+    let intersects = |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
+        match (args.first(), args.get(1)) {
+            (Some(regorus::Value::String(a)), Some(regorus::Value::String(b))) => {
+                if crate::config::parse_cidr(a).is_none() || crate::config::parse_cidr(b).is_none()
+                {
+                    anyhow::bail!("net.cidr_intersects: invalid CIDR {a:?} or {b:?}");
+                }
+                Ok(regorus::Value::from(crate::config::cidr_intersects(a, b)))
+            }
+            _ => anyhow::bail!("net.cidr_intersects expects two CIDR strings"),
+        }
+    };
+    // Registration fails only if a future regorus ships the builtin itself; then its own is used.
+    let _ = engine.add_extension("net.cidr_intersects".to_owned(), 2, Box::new(intersects));
     engine
 }
 
