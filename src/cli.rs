@@ -268,26 +268,43 @@ fn collect_command(aws: &AwsArgs, args: CollectArgs) -> anyhow::Result<u8> {
         None => std::io::stdout().lock().write_all(json.as_bytes())?,
     }
     report_gaps(&inventory);
-    Ok(if inventory.is_complete() {
-        EXIT_OK
-    } else {
-        EXIT_INCOMPLETE
-    })
+    // Services the user left out are recorded (so scans of this inventory stay honest) but do
+    // not make `collect` itself incomplete: everything asked for was read.
+    let failed = inventory
+        .gaps
+        .iter()
+        .any(|g| g.code != collect::NOT_COLLECTED);
+    Ok(if failed { EXIT_INCOMPLETE } else { EXIT_OK })
 }
 
 /// One paragraph on stderr naming what could not be read, so an incomplete run is never silent.
 fn report_gaps(inventory: &Inventory) {
-    if inventory.gaps.is_empty() {
-        return;
+    let failed: Vec<Gap> = inventory
+        .gaps
+        .iter()
+        .filter(|g| g.code != collect::NOT_COLLECTED)
+        .cloned()
+        .collect();
+    if !failed.is_empty() {
+        eprintln!("{}", gap_summary(&failed));
     }
-    eprintln!("{}", gap_summary(&inventory.gaps));
 }
 
-/// Summarizes gaps: how many, by service/region, error code and operation.
+/// Summarizes gaps: how many, by service/region, error code and operation; services left out
+/// with `--services` are named separately.
 pub fn gap_summary(gaps: &[Gap]) -> String {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
+    let skipped: BTreeSet<&str> = gaps
+        .iter()
+        .filter(|g| g.code == collect::NOT_COLLECTED)
+        .map(|g| g.service.as_str())
+        .collect();
+    let failed: Vec<&Gap> = gaps
+        .iter()
+        .filter(|g| g.code != collect::NOT_COLLECTED)
+        .collect();
     let mut groups: BTreeMap<(String, String, String), usize> = BTreeMap::new();
-    for g in gaps {
+    for g in &failed {
         *groups
             .entry((
                 format!("{}/{}", g.service, g.region),
@@ -306,11 +323,21 @@ pub fn gap_summary(gaps: &[Gap]) -> String {
             }
         })
         .collect();
-    format!(
-        "archaudit: collection incomplete: {} failed call(s): {}. What they would have shown is absent from the inventory and listed under `gaps`; nothing was assumed.",
-        gaps.len(),
-        parts.join("; ")
-    )
+    let mut out = Vec::new();
+    if !failed.is_empty() {
+        out.push(format!(
+            "archaudit: collection incomplete: {} failed call(s): {}. What they would have shown is absent from the inventory and listed under `gaps`; nothing was assumed.",
+            failed.len(),
+            parts.join("; ")
+        ));
+    }
+    if !skipped.is_empty() {
+        out.push(format!(
+            "archaudit: not collected (left out with --services): {}; rules that need them are not evaluated.",
+            skipped.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.join("\n")
 }
 
 /// The config: `--config`, else `./archaudit.toml` when present, else the built-in reference.

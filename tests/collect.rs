@@ -107,6 +107,21 @@ fn lists_are_followed_across_pages() {
     moto.provision(&["reset", "pages"]);
     let (code, inventory, stderr) = collect(moto.url(), &["--services", "iam,logs,secretsmanager"]);
     assert_eq!(code, 0, "{stderr}");
+    // Services left out are recorded as not collected, never as empty.
+    let not_collected: Vec<&str> = inventory["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["code"] == "NotCollected")
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        not_collected.contains(&"ec2.vpcs") && not_collected.contains(&"s3.buckets"),
+        "{not_collected:?}"
+    );
+    assert!(!not_collected
+        .iter()
+        .any(|k| k.starts_with("iam.") || k.starts_with("logs.")));
     let roles = inventory["aws"]["iam"]["roles"].as_array().unwrap();
     assert_eq!(
         roles

@@ -46,7 +46,9 @@ public_subnet_ids := {s.id | some s in public_subnets}
 
 private_subnet_ids := {s.id | some s in private_subnets}
 
-subnets_by_id := {s.id: s | some s in input.aws.ec2.subnets}
+# Indexes over the architecture's own resources only: lookups are only ever made for them, and
+# an index over every resource of a large account would cost more than the lookups it serves.
+subnets_by_id := {s.id: s | some s in subnets}
 
 # Route table of each explicitly associated subnet.
 explicit_route_table[subnet_id] := rt if {
@@ -138,20 +140,26 @@ app_log_groups := {c.log_configuration.options["awslogs-group"] |
 	c.log_configuration.driver == "awslogs"
 }
 
-managed_policies_by_arn := {p.arn: p | some p in input.aws.iam.policies}
+app_policy_arns := {a.arn | some r in app_roles; some a in r.attached_policies}
 
-security_groups_by_id := {g.id: g | some g in input.aws.ec2.security_groups}
+managed_policies_by_arn := {p.arn: p | some p in input.aws.iam.policies; p.arn in app_policy_arns}
+
+component_security_groups := alb_security_groups | task_security_groups
+
+security_groups_by_id := {g.id: g | some g in input.aws.ec2.security_groups; g.id in component_security_groups}
 
 # --- identity ------------------------------------------------------------------------------
 
 github_provider_arns := {p.arn | some p in input.aws.iam.oidc_providers; p.id == spec.github_oidc.provider_url}
+
+oidc_suffix := sprintf("oidc-provider/%s", [spec.github_oidc.provider_url])
 
 # Roles that trust the GitHub OIDC provider: the deploy roles.
 deploy_roles contains r if {
 	some r in input.aws.iam.roles
 	some st in r.trust_policy.statements
 	some f in st.principal.federated
-	endswith(f, sprintf("oidc-provider/%s", [spec.github_oidc.provider_url]))
+	endswith(f, oidc_suffix)
 }
 
 # --- state ---------------------------------------------------------------------------------
@@ -205,10 +213,10 @@ incomplete_kinds := {g.kind | some g in input.gaps; not g.resource; not g.attrib
 
 complete(kind) if not kind in incomplete_kinds
 
-subnet_by_vpc_cidr := {sprintf("%s|%s", [s.vpc_id, s.cidr_block]): s | some s in input.aws.ec2.subnets}
+subnet_by_vpc_cidr := {[s.vpc_id, s.cidr_block]: s | some s in subnets}
 
 # The documented subnet `cidr` in the architecture VPC `vpc_id`, if it exists.
-subnet_in(vpc_id, cidr) := subnet_by_vpc_cidr[sprintf("%s|%s", [vpc_id, cidr])]
+subnet_in(vpc_id, cidr) := subnet_by_vpc_cidr[[vpc_id, cidr]]
 
 cluster_name(service) := regex.replace(service.cluster_arn, "^.*:cluster/", "")
 

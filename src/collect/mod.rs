@@ -95,6 +95,41 @@ impl Service {
         }
     }
 
+    /// The inventory kinds (`service.kind`) this service fills.
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            Service::Ec2 => &[
+                "ec2.vpcs",
+                "ec2.subnets",
+                "ec2.route_tables",
+                "ec2.internet_gateways",
+                "ec2.nat_gateways",
+                "ec2.elastic_ips",
+                "ec2.security_groups",
+            ],
+            Service::Elbv2 => &[
+                "elbv2.load_balancers",
+                "elbv2.listeners",
+                "elbv2.listener_rules",
+                "elbv2.target_groups",
+            ],
+            Service::Ecs => &["ecs.clusters", "ecs.services", "ecs.task_definitions"],
+            Service::Iam => &[
+                "iam.roles",
+                "iam.policies",
+                "iam.users",
+                "iam.oidc_providers",
+            ],
+            Service::S3 => &["s3.buckets", "s3.account_public_access_block"],
+            Service::Cloudwatch => &["cloudwatch.alarms"],
+            Service::Logs => &["logs.log_groups"],
+            Service::Secretsmanager => &["secretsmanager.secrets"],
+            Service::Ecr => &["ecr.repositories"],
+            Service::Autoscaling => &["autoscaling.targets", "autoscaling.policies"],
+            Service::Acm => &["acm.certificates"],
+        }
+    }
+
     fn is_global(self) -> bool {
         matches!(self, Service::Iam | Service::S3)
     }
@@ -199,6 +234,9 @@ impl s3::RegionalClients for S3Clients {
         aws_sdk_s3::Client::from_conf(conf)
     }
 }
+
+/// Gap code for the kinds of services left out with `--services`.
+pub const NOT_COLLECTED: &str = "NotCollected";
 
 /// What one collector task produced.
 enum Part {
@@ -407,6 +445,22 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         inventory.meta.services.insert(done.key, done.status);
     }
     progress.finish_and_clear();
+    // Services left out with --services are unknown, not empty: say so, so that a scan of this
+    // inventory reports the rules that need them as not evaluated instead of passing them.
+    for service in Service::ALL.iter().filter(|s| !services.contains(s)) {
+        for kind in service.kinds() {
+            inventory.gaps.push(Gap {
+                service: service.key().to_owned(),
+                region: "all".to_owned(),
+                operation: "(not collected)".to_owned(),
+                kind: (*kind).to_owned(),
+                resource: None,
+                attribute: None,
+                code: NOT_COLLECTED.to_owned(),
+                message: "left out with --services".to_owned(),
+            });
+        }
+    }
     inventory.sort();
     Ok(inventory)
 }

@@ -457,11 +457,14 @@ fn not_evaluated_reason(requires: &[String], gaps: &[Gap]) -> Option<String> {
         .iter()
         .filter(|g| requires.iter().any(|r| gap_matches(r, g)))
         .map(|g| {
+            if g.code == crate::collect::NOT_COLLECTED {
+                return format!("{} not collected (left out with --services)", g.kind);
+            }
             let what = match (&g.resource, &g.attribute) {
                 (Some(r), Some(a)) => format!("{a} of {r}"),
                 (None, Some(a)) => format!("{} {a}", g.kind),
                 (Some(r), None) => r.clone(),
-                (None, None) => format!("the {} list", g.kind),
+                (None, None) => format!("{} (not fully listed)", g.kind),
             };
             format!(
                 "{what} unknown ({} {} in {})",
