@@ -99,13 +99,20 @@ fn generate(n: usize) -> Inventory {
 }
 
 fn child(n: usize) {
+    let started = Instant::now();
     let inventory = generate(n);
+    let generated = started.elapsed().as_secs_f64();
     if let Ok(path) = std::env::var("ARCHAUDIT_BENCH_DUMP") {
         std::fs::write(path, serde_json::to_string(&inventory).unwrap()).unwrap();
         return;
     }
     let config = Config::default_config();
-    let mut set = PolicySet::load(true, &[]).unwrap();
+    // ARCHAUDIT_BENCH_POLICIES=DIR evaluates only the policies in DIR (for profiling).
+    let only: Vec<std::path::PathBuf> = std::env::var_os("ARCHAUDIT_BENCH_POLICIES")
+        .map(Into::into)
+        .into_iter()
+        .collect();
+    let mut set = PolicySet::load(only.is_empty(), &only).unwrap();
     set.set_architecture(&config.architecture_json()).unwrap();
     let mut times = Vec::new();
     let mut findings = 0;
@@ -117,6 +124,7 @@ fn child(n: usize) {
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let best = times[0];
+    let _ = generated;
     println!(
         "{n:>7} resources: evaluate {:>8.3} s (best of 3; median {:.3} s), {:>6.1} µs/resource, {} policies, {findings} findings, peak RSS {:.0} MiB",
         best,

@@ -317,7 +317,26 @@ macro_rules! sort_kinds {
 }
 pub(crate) use sort_kinds;
 
+/// Calls `$f(kind, &meta)` for every resource of the listed kinds.
+macro_rules! visit_kinds {
+    ($aws:expr, $f:expr; $($svc:ident . $kind:ident),+ $(,)?) => {
+        $( for r in &$aws.$svc.$kind { $f(concat!(stringify!($svc), ".", stringify!($kind)), &r.meta); } )+
+    };
+}
+
 impl Aws {
+    /// Visits every resource's common fields with its kind (`ec2.subnets`), without allocating.
+    pub fn for_each_resource(&self, mut f: impl FnMut(&'static str, &ResourceMeta)) {
+        visit_kinds!(self, f;
+            ec2.vpcs, ec2.subnets, ec2.route_tables, ec2.internet_gateways, ec2.nat_gateways, ec2.elastic_ips, ec2.security_groups,
+            elbv2.load_balancers, elbv2.listeners, elbv2.listener_rules, elbv2.target_groups,
+            ecs.clusters, ecs.services, ecs.task_definitions,
+            iam.roles, iam.policies, iam.users, iam.oidc_providers,
+            s3.buckets, cloudwatch.alarms, logs.log_groups, secretsmanager.secrets, ecr.repositories,
+            autoscaling.targets, autoscaling.policies, acm.certificates,
+        );
+    }
+
     fn sort(&mut self) {
         self.ec2.sort();
         self.elbv2.sort();

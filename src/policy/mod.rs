@@ -359,7 +359,13 @@ impl PolicySet {
 
         let outputs = self.eval_batches(&engine)?;
 
-        let index = ResourceIndex::new(inventory);
+        let wanted: BTreeSet<&str> = outputs
+            .iter()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|r| r.get("arn").and_then(Value::as_str))
+            .collect();
+        let index = ResourceIndex::new(inventory, &wanted);
         let mut evaluation = Evaluation::default();
         for (policy, output) in self.policies.iter().zip(outputs) {
             let results = match output {
@@ -483,44 +489,30 @@ fn not_evaluated_reason(requires: &[String], gaps: &[Gap]) -> Option<String> {
     Some(list.join("; "))
 }
 
-/// ARN → resource reference, built once per evaluation from the inventory.
+/// ARN → resource reference for the resources findings name (typically few), read from the
+/// typed inventory without re-serializing it.
 struct ResourceIndex {
     by_arn: HashMap<String, ResourceRef>,
     account: ResourceRef,
 }
 
 impl ResourceIndex {
-    fn new(inventory: &Inventory) -> ResourceIndex {
+    fn new(inventory: &Inventory, wanted: &BTreeSet<&str>) -> ResourceIndex {
         let mut by_arn = HashMap::new();
-        if let Ok(Value::Object(services)) = serde_json::to_value(&inventory.aws) {
-            for (service, kinds) in services {
-                let Value::Object(kinds) = kinds else {
-                    continue;
-                };
-                for (kind, items) in kinds {
-                    let Value::Array(items) = items else { continue };
-                    for item in items {
-                        let field = |k: &str| {
-                            item.get(k)
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned()
-                        };
-                        let arn = field("arn");
-                        by_arn.insert(
-                            arn.clone(),
-                            ResourceRef {
-                                arn,
-                                id: field("id"),
-                                resource_type: format!("{service}.{kind}"),
-                                region: field("region"),
-                                account_id: field("account_id"),
-                            },
-                        );
-                    }
-                }
+        inventory.aws.for_each_resource(|kind, meta| {
+            if wanted.contains(meta.arn.as_str()) {
+                by_arn.insert(
+                    meta.arn.clone(),
+                    ResourceRef {
+                        arn: meta.arn.clone(),
+                        id: meta.id.clone(),
+                        resource_type: kind.to_owned(),
+                        region: meta.region.clone(),
+                        account_id: meta.account_id.clone(),
+                    },
+                );
             }
-        }
+        });
         let account = ResourceRef {
             arn: format!(
                 "arn:{}:iam::{}:root",
