@@ -253,76 +253,72 @@ expires = "2999-12-31"
         .any(|f| f["policy_id"] == "AA-S3-001" && f["waived"].is_null()));
 }
 
+/// Runs archaudit and checks that it fails with exit code 3 and names `needle` on stderr.
+fn assert_usage_error(args: &[&str], needle: &str) {
+    let out = run(args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+}
+
 #[test]
 fn bad_inputs_get_located_errors_and_exit_3() {
     let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+
     // Config: wrong type on line 2.
-    let config = dir.path().join("bad.toml");
-    std::fs::write(&config, "[architecture]\nregion = 7\n").unwrap();
-    let out = run(&[
-        "scan",
-        "--inventory",
-        "reference.json",
-        "--config",
-        config.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains("bad.toml:2:10:"),
-        "{}",
-        text(&out.stderr)
+    std::fs::write(path("bad.toml"), "[architecture]\nregion = 7\n").unwrap();
+    assert_usage_error(
+        &[
+            "scan",
+            "--inventory",
+            "reference.json",
+            "--config",
+            &path("bad.toml"),
+        ],
+        "bad.toml:2:10:",
     );
 
-    // Inventory: truncated JSON.
-    let inventory = dir.path().join("broken.json");
-    std::fs::write(&inventory, "{\n  \"schema_version\": 1,\n  \"meta\": {").unwrap();
-    let out = run(&["scan", "--inventory", inventory.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains("broken.json:3:"),
-        "{}",
-        text(&out.stderr)
-    );
-
-    // Inventory from another schema version.
+    // Inventory: truncated JSON, then another schema version.
     std::fs::write(
-        &inventory,
+        path("broken.json"),
+        "{\n  \"schema_version\": 1,\n  \"meta\": {",
+    )
+    .unwrap();
+    assert_usage_error(
+        &["scan", "--inventory", &path("broken.json")],
+        "broken.json:3:",
+    );
+    std::fs::write(
+        path("broken.json"),
         r#"{"schema_version": 9, "meta": {}, "aws": {}}"#,
     )
     .unwrap();
-    let out = run(&["scan", "--inventory", inventory.to_str().unwrap()]);
-    assert!(
-        text(&out.stderr).contains("schema_version 9"),
-        "{}",
-        text(&out.stderr)
+    assert_usage_error(
+        &["scan", "--inventory", &path("broken.json")],
+        "schema_version 9",
     );
 
     // A user policy with invalid METADATA.
-    let policies = dir.path().join("policies");
-    std::fs::create_dir(&policies).unwrap();
+    std::fs::create_dir(path("policies")).unwrap();
     std::fs::write(
-        policies.join("mine.rego"),
+        dir.path().join("policies/mine.rego"),
         "# METADATA\n# title: Mine\n# description: x\n# custom:\n#   id: AA-MINE-001\n#   severity: urgent\n#   resource_type: aws.s3.bucket\n#   remediation:\n#     summary: s\npackage mine\n\ndeny contains x if { x := 1 }\n",
     )
     .unwrap();
-    let out = run(&[
-        "scan",
-        "--inventory",
-        "reference.json",
-        "--policies",
-        policies.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains("mine.rego:6: invalid METADATA"),
-        "{}",
-        text(&out.stderr)
+    assert_usage_error(
+        &[
+            "scan",
+            "--inventory",
+            "reference.json",
+            "--policies",
+            &path("policies"),
+        ],
+        "mine.rego:6: invalid METADATA",
     );
 
     // Unknown flag.
-    let out = run(&["scan", "--frobnicate"]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("--frobnicate"));
+    assert_usage_error(&["scan", "--frobnicate"], "--frobnicate");
 }
 
 #[test]
