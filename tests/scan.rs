@@ -96,56 +96,24 @@ fn drifted_snapshot_json_envelope() {
 
 #[test]
 fn exit_codes_follow_fail_on_and_completeness() {
-    // Only low/medium findings: --fail-on high passes, --fail-on low fails.
-    assert_eq!(
-        run(&["scan", "--inventory", "drift/idle_eip.json"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        run(&[
-            "scan",
-            "--inventory",
-            "drift/idle_eip.json",
-            "--fail-on",
-            "low"
-        ])
-        .status
-        .code(),
-        Some(1)
-    );
-    // Gaps: incomplete unless accepted.
-    assert_eq!(
-        run(&["scan", "--inventory", "drift/collection_gaps.json"])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[
-            "scan",
-            "--inventory",
-            "drift/collection_gaps.json",
-            "--allow-incomplete"
-        ])
-        .status
-        .code(),
-        Some(0)
-    );
-    // Findings at the threshold win over incompleteness.
-    assert_eq!(
-        run(&[
-            "scan",
-            "--inventory",
-            "drift/ssh_open_to_world.json",
-            "--fail-on",
-            "critical"
-        ])
-        .status
-        .code(),
-        Some(1)
-    );
+    let cases: &[(&[&str], i32)] = &[
+        // Only low/medium findings: --fail-on high passes, --fail-on low fails.
+        (&["drift/idle_eip.json"], 0),
+        (&["drift/idle_eip.json", "--fail-on", "low"], 1),
+        // Gaps: incomplete unless accepted.
+        (&["drift/collection_gaps.json"], 2),
+        (&["drift/collection_gaps.json", "--allow-incomplete"], 0),
+        // Findings at the threshold win over incompleteness.
+        (
+            &["drift/ssh_open_to_world.json", "--fail-on", "critical"],
+            1,
+        ),
+    ];
+    for (args, code) in cases {
+        let mut full = vec!["scan", "--inventory"];
+        full.extend_from_slice(args);
+        assert_eq!(run(&full).status.code(), Some(*code), "{full:?}");
+    }
 }
 
 #[test]

@@ -20,6 +20,21 @@ use crate::inventory::ResourceMeta;
 
 const KIND: &str = "s3.buckets";
 
+/// The effective public access block from an S3 or S3 Control configuration (two SDK types
+/// with the same accessors): a switch that is not set is off.
+macro_rules! pab_from {
+    ($c:expr) => {
+        PublicAccessBlock {
+            block_public_acls: $c.and_then(|c| c.block_public_acls()).unwrap_or(false),
+            ignore_public_acls: $c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
+            block_public_policy: $c.and_then(|c| c.block_public_policy()).unwrap_or(false),
+            restrict_public_buckets: $c
+                .and_then(|c| c.restrict_public_buckets())
+                .unwrap_or(false),
+        }
+    };
+}
+
 /// Error codes S3 uses to say "this bucket has no such configuration".
 const NOT_CONFIGURED: &[&str] = &[
     "NoSuchPublicAccessBlockConfiguration",
@@ -204,14 +219,7 @@ async fn bucket(ctx: &Ctx, client: &Client, mut meta: ResourceMeta) -> Bucket {
     match pab {
         Ok(out) => {
             let c = out.public_access_block_configuration();
-            b.public_access_block = Some(PublicAccessBlock {
-                block_public_acls: c.and_then(|c| c.block_public_acls()).unwrap_or(false),
-                ignore_public_acls: c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
-                block_public_policy: c.and_then(|c| c.block_public_policy()).unwrap_or(false),
-                restrict_public_buckets: c
-                    .and_then(|c| c.restrict_public_buckets())
-                    .unwrap_or(false),
-            });
+            b.public_access_block = Some(pab_from!(c));
         }
         Err(f) if not_configured(&f) => b.public_access_block = Some(PublicAccessBlock::default()),
         Err(f) => ctx.attribute_gap(
@@ -293,14 +301,7 @@ pub async fn account_public_access_block(
     {
         Ok(out) => {
             let c = out.public_access_block_configuration();
-            Some(PublicAccessBlock {
-                block_public_acls: c.and_then(|c| c.block_public_acls()).unwrap_or(false),
-                ignore_public_acls: c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
-                block_public_policy: c.and_then(|c| c.block_public_policy()).unwrap_or(false),
-                restrict_public_buckets: c
-                    .and_then(|c| c.restrict_public_buckets())
-                    .unwrap_or(false),
-            })
+            Some(pab_from!(c))
         }
         Err(f) if not_configured(&f) => Some(PublicAccessBlock::default()),
         Err(f) => {
