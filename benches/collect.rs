@@ -26,8 +26,11 @@ fn peak_rss_mib() -> f64 {
 
 fn run(name: &str, moto: &support::Moto, rt: &tokio::runtime::Runtime) {
     let options = Options {
-        endpoint_url: Some(moto.url().to_owned()),
-        max_rps: 0.0,
+        aws: archaudit::aws::Options {
+            endpoint_url: Some(moto.url().to_owned()),
+            max_rps: 0.0,
+            ..Default::default()
+        },
         ..Options::default()
     };
     // One warm-up run (connection set-up, lazy statics), then the measured one.

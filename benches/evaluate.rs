@@ -113,7 +113,8 @@ fn child(n: usize) {
         .into_iter()
         .collect();
     let mut set = PolicySet::load(only.is_empty(), &only).unwrap();
-    set.set_architecture(&config.architecture_json()).unwrap();
+    set.set_data(&config.architecture_json(), &config.params_json())
+        .unwrap();
     let mut times = Vec::new();
     let mut findings = 0;
     for _ in 0..3 {

@@ -5,8 +5,7 @@
 //! `data.archaudit.architecture`. The built-in default (`src/archaudit.default.toml`, written
 //! by `archaudit init`) is exactly the reference architecture in `docs/architecture.md`.
 
-use std::collections::BTreeSet;
-use std::net::IpAddr;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -25,6 +24,10 @@ pub struct Config {
     /// Accepted findings.
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// Free-form settings for users' own policies, exposed to Rego as
+    /// `data.archaudit.params` (the built-in architecture keeps its typed section).
+    #[serde(default)]
+    pub params: BTreeMap<String, Spanned<toml::Value>>,
 }
 
 /// The documented architecture.
@@ -239,40 +242,6 @@ fn locate(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Parses an IPv4/IPv6 CIDR into (address, prefix length).
-pub fn parse_cidr(cidr: &str) -> Option<(IpAddr, u8)> {
-    let (addr, len) = cidr.split_once('/')?;
-    let addr: IpAddr = addr.parse().ok()?;
-    let len: u8 = len.parse().ok()?;
-    let max = if addr.is_ipv4() { 32 } else { 128 };
-    (len <= max).then_some((addr, len))
-}
-
-fn to_bits(addr: IpAddr) -> (u128, u8) {
-    match addr {
-        IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
-        IpAddr::V6(a) => (u128::from(a), 128),
-    }
-}
-
-/// Whether CIDR `inner` lies within CIDR `outer` (same family).
-pub fn cidr_contains(outer: &str, inner: &str) -> bool {
-    let (Some((oa, ol)), Some((ia, il))) = (parse_cidr(outer), parse_cidr(inner)) else {
-        return false;
-    };
-    let ((o, width), (i, iw)) = (to_bits(oa), to_bits(ia));
-    if width != iw || il < ol {
-        return false;
-    }
-    let shift = u32::from(width - ol);
-    ol == 0 || (o >> shift) == (i >> shift)
-}
-
-/// Whether two CIDRs share any address (same family).
-pub fn cidr_intersects(a: &str, b: &str) -> bool {
-    cidr_contains(a, b) || cidr_contains(b, a)
-}
-
 impl Config {
     /// The built-in default: the reference architecture.
     pub fn default_config() -> Config {
@@ -314,7 +283,7 @@ impl Config {
     fn validate(&self) -> Result<(), (Range<usize>, String)> {
         let a = &self.architecture;
         let vpc = &a.vpc.cidr;
-        if !matches!(parse_cidr(vpc.get_ref()), Some((IpAddr::V4(_), _))) {
+        if !matches!(crate::cidr::parse(vpc.get_ref()), Some(ipnet::IpNet::V4(_))) {
             return Err((
                 vpc.span(),
                 format!("`{}` is not an IPv4 CIDR", vpc.get_ref()),
@@ -328,10 +297,10 @@ impl Config {
         let mut seen = BTreeSet::new();
         for s in &a.subnets {
             let cidr = s.cidr.get_ref();
-            if parse_cidr(cidr).is_none() {
+            if crate::cidr::parse(cidr).is_none() {
                 return Err((s.cidr.span(), format!("`{cidr}` is not a CIDR")));
             }
-            if !cidr_contains(vpc.get_ref(), cidr) {
+            if !crate::cidr::contains(vpc.get_ref(), cidr) {
                 return Err((
                     s.cidr.span(),
                     format!("subnet {cidr} is not inside the VPC {}", vpc.get_ref()),
@@ -366,11 +335,17 @@ impl Config {
             }
         }
         for c in &a.load_balancer.ingress_cidrs {
-            if parse_cidr(c.get_ref()).is_none() {
+            if crate::cidr::parse(c.get_ref()).is_none() {
                 return Err((c.span(), format!("`{}` is not a CIDR", c.get_ref())));
             }
         }
         for alarm in &a.alarms {
+            if !alarm.threshold_min.is_finite() || !alarm.threshold_max.get_ref().is_finite() {
+                return Err((
+                    alarm.threshold_max.span(),
+                    "thresholds must be finite numbers (not nan or inf)".to_owned(),
+                ));
+            }
             if alarm.threshold_min > *alarm.threshold_max.get_ref() {
                 return Err((
                     alarm.threshold_max.span(),
@@ -395,6 +370,14 @@ impl Config {
                 return Err((s.span(), "not a valid glob pattern".to_owned()));
             }
         }
+        for (key, value) in &self.params {
+            if !finite(value.get_ref()) {
+                return Err((
+                    value.span(),
+                    format!("params.{key}: numbers must be finite (not nan or inf)"),
+                ));
+            }
+        }
         for w in &self.waivers {
             if glob::Pattern::new(w.resource.get_ref()).is_err() {
                 return Err((w.resource.span(), "not a valid glob pattern".to_owned()));
@@ -409,9 +392,45 @@ impl Config {
         Ok(())
     }
 
+    /// `[params]` as the policies see it (`data.archaudit.params`): TOML dates become strings.
+    pub fn params_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.params
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v.get_ref())))
+                .collect(),
+        )
+    }
+
     /// The architecture as the policies see it (`data.archaudit.architecture`).
     pub fn architecture_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.architecture).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn finite(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Float(f) => f.is_finite(),
+        toml::Value::Array(a) => a.iter().all(finite),
+        toml::Value::Table(t) => t.values().all(finite),
+        _ => true,
+    }
+}
+
+fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => J::from(*f),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -476,12 +495,28 @@ mod tests {
     }
 
     #[test]
-    fn cidr_helpers() {
-        assert!(cidr_contains("10.0.0.0/16", "10.0.1.0/24"));
-        assert!(!cidr_contains("10.0.0.0/16", "10.1.0.0/24"));
-        assert!(cidr_contains("0.0.0.0/0", "192.168.1.1/32"));
-        assert!(cidr_intersects("10.0.1.0/24", "10.0.0.0/16"));
-        assert!(!cidr_intersects("10.0.1.0/24", "::/0"));
-        assert!(cidr_contains("fc00::/7", "fd00::/8"));
+    fn params_are_free_form_and_located() {
+        let text = format!(
+            "{DEFAULT_TOML}\n[params]\nmax_age = 30\nowners = [\"a\", \"b\"]\nsince = 2026-01-01\n"
+        );
+        let c = Config::parse(&text, "p.toml").unwrap();
+        assert_eq!(
+            c.params_json(),
+            serde_json::json!({"max_age": 30, "owners": ["a", "b"], "since": "2026-01-01"})
+        );
+        let err =
+            Config::parse(&format!("{DEFAULT_TOML}\n[params]\nx = nan\n"), "p.toml").unwrap_err();
+        assert_eq!(err.line, DEFAULT_TOML.lines().count() + 3, "{err}");
+    }
+
+    #[test]
+    fn thresholds_must_be_finite() {
+        for bad in ["nan", "inf"] {
+            let text =
+                DEFAULT_TOML.replacen("threshold_max = 95.0", &format!("threshold_max = {bad}"), 1);
+            assert_ne!(text, DEFAULT_TOML);
+            let err = Config::parse(&text, "t.toml").unwrap_err();
+            assert!(err.message.contains("finite"), "{err}");
+        }
     }
 }

@@ -143,6 +143,40 @@ pub fn sort(findings: &mut [Finding]) {
     });
 }
 
+/// Outcome of one rule.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    /// Evaluated on complete data, no finding.
+    Passed,
+    /// At least one finding.
+    Failed,
+    /// Data it needs was not collected; it produced no finding, which proves nothing.
+    NotEvaluated,
+}
+
+/// One rule's result, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RuleResult {
+    /// Policy id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Outcome.
+    pub status: RuleStatus,
+    /// Number of findings.
+    pub findings: usize,
+    /// Why the rule is not (fully) evaluated: the gaps that touched what it requires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Source file and line of the rule.
+    pub source: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

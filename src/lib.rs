@@ -30,6 +30,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod aws;
+pub mod cidr;
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -4,117 +4,14 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+pub use crate::aws::{Failure, RateLimiter};
+
 use crate::inventory::{Gap, ResourceMeta};
-
-/// A failed AWS call, reduced to what the inventory records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// AWS error code, or the SDK's failure class for errors that never reached AWS.
-    pub code: String,
-    /// Human-readable message.
-    pub message: String,
-}
-
-impl Failure {
-    /// Classifies an SDK error: service errors keep AWS's code and message; transport errors
-    /// are named by their class (`DispatchFailure`, `TimeoutError`, `ResponseError`).
-    pub fn from_sdk<E, R>(err: SdkError<E, R>) -> Failure
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
-    {
-        let (code, message) = match &err {
-            SdkError::ServiceError(service) => {
-                let inner = service.err();
-                (
-                    inner.code().unwrap_or("UnknownServiceError").to_owned(),
-                    inner
-                        .message()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
-                )
-            }
-            SdkError::TimeoutError(_) => (
-                "TimeoutError".to_owned(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            SdkError::DispatchFailure(_) => (
-                "DispatchFailure".to_owned(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            SdkError::ResponseError(_) => (
-                "ResponseError".to_owned(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            SdkError::ConstructionFailure(_) => (
-                "ConstructionFailure".to_owned(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            _ => (
-                "UnknownError".to_owned(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-        };
-        Failure { code, message }
-    }
-
-    /// A failure that is not an SDK error (e.g. an unparsable policy document).
-    pub fn other(code: &str, message: impl Into<String>) -> Failure {
-        Failure {
-            code: code.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
-/// A client-side rate limit: at most `rate` calls per second, evenly spaced.
-///
-/// One limiter is shared by every collector task of one service (across regions), so that a
-/// scan never takes more than its share of the account's API quota.
-#[derive(Debug)]
-pub struct RateLimiter {
-    interval: Duration,
-    next: tokio::sync::Mutex<Instant>,
-}
-
-impl RateLimiter {
-    /// A limiter allowing `rate` calls per second (`0` or less disables it).
-    pub fn new(rate: f64) -> RateLimiter {
-        let interval = if rate > 0.0 {
-            Duration::from_secs_f64(1.0 / rate)
-        } else {
-            Duration::ZERO
-        };
-        RateLimiter {
-            interval,
-            next: tokio::sync::Mutex::new(Instant::now()),
-        }
-    }
-
-    /// Waits for the next slot.
-    pub async fn acquire(&self) {
-        if self.interval.is_zero() {
-            return;
-        }
-        let wait = {
-            let mut next = self.next.lock().await;
-            let now = Instant::now();
-            let slot = (*next).max(now);
-            *next = slot + self.interval;
-            slot - now
-        };
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-    }
-}
 
 /// The context one collector runs in: one service in one region.
 #[derive(Debug)]

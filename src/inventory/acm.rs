@@ -14,6 +14,8 @@ pub struct Acm {
     pub certificates: Vec<Certificate>,
 }
 
+super::registry::service!(Acm, "acm", regional, [certificates], []);
+
 /// A certificate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Certificate {

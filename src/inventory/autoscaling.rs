@@ -17,6 +17,14 @@ pub struct AutoScaling {
     pub policies: Vec<ScalingPolicy>,
 }
 
+super::registry::service!(
+    AutoScaling,
+    "autoscaling",
+    regional,
+    [targets, policies],
+    []
+);
+
 /// A scalable target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScalableTarget {

@@ -16,6 +16,8 @@ pub struct CloudWatch {
     pub alarms: Vec<Alarm>,
 }
 
+super::registry::service!(CloudWatch, "cloudwatch", regional, [alarms], []);
+
 /// A metric alarm.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Alarm {

@@ -32,9 +32,26 @@ pub struct Ec2 {
     pub security_groups: Vec<SecurityGroup>,
 }
 
+super::registry::service!(
+    Ec2,
+    "ec2",
+    regional,
+    [
+        vpcs,
+        subnets,
+        route_tables,
+        internet_gateways,
+        nat_gateways,
+        elastic_ips,
+        security_groups
+    ],
+    [],
+    Ec2::sort_nested
+);
+
 impl Ec2 {
-    pub(super) fn sort(&mut self) {
-        super::sort_kinds!(self; vpcs, subnets, route_tables, internet_gateways, nat_gateways, elastic_ips, security_groups);
+    /// Sorts the lists nested in resources (routes, associations, rules).
+    fn sort_nested(&mut self) {
         for rt in &mut self.route_tables {
             rt.routes.sort_by(|a, b| a.destination.cmp(&b.destination));
             rt.associations.sort();

@@ -14,6 +14,8 @@ pub struct Ecr {
     pub repositories: Vec<Repository>,
 }
 
+super::registry::service!(Ecr, "ecr", regional, [repositories], []);
+
 /// A repository.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Repository {

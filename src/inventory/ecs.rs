@@ -22,11 +22,13 @@ pub struct Ecs {
     pub task_definitions: Vec<TaskDefinition>,
 }
 
-impl Ecs {
-    pub(super) fn sort(&mut self) {
-        super::sort_kinds!(self; clusters, services, task_definitions);
-    }
-}
+super::registry::service!(
+    Ecs,
+    "ecs",
+    regional,
+    [clusters, services, task_definitions],
+    []
+);
 
 /// A cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

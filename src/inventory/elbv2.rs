@@ -23,11 +23,13 @@ pub struct Elbv2 {
     pub target_groups: Vec<TargetGroup>,
 }
 
-impl Elbv2 {
-    pub(super) fn sort(&mut self) {
-        super::sort_kinds!(self; load_balancers, listeners, listener_rules, target_groups);
-    }
-}
+super::registry::service!(
+    Elbv2,
+    "elbv2",
+    regional,
+    [load_balancers, listeners, listener_rules, target_groups],
+    []
+);
 
 /// A load balancer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

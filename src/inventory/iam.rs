@@ -24,11 +24,13 @@ pub struct Iam {
     pub oidc_providers: Vec<OidcProvider>,
 }
 
-impl Iam {
-    pub(super) fn sort(&mut self) {
-        super::sort_kinds!(self; roles, policies, users, oidc_providers);
-    }
-}
+super::registry::service!(
+    Iam,
+    "iam",
+    global,
+    [roles, policies, users, oidc_providers],
+    []
+);
 
 /// A role.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

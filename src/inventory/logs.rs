@@ -14,6 +14,8 @@ pub struct Logs {
     pub log_groups: Vec<LogGroup>,
 }
 
+super::registry::service!(Logs, "logs", regional, [log_groups], []);
+
 /// A log group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LogGroup {

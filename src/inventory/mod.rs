@@ -25,6 +25,9 @@ pub mod elbv2;
 pub mod iam;
 pub mod logs;
 pub mod policy_doc;
+pub mod registry;
+
+pub use registry::CHILD_KINDS;
 pub mod s3;
 pub mod secretsmanager;
 
@@ -310,46 +313,46 @@ pub(crate) fn sort_resources<T>(items: &mut [T], key: impl Fn(&T) -> &ResourceMe
     });
 }
 
-macro_rules! sort_kinds {
-    ($svc:expr; $($kind:ident),+) => {
-        $( $crate::inventory::sort_resources(&mut $svc.$kind, |r| &r.meta); )+
-    };
+registry::registry! {
+    /// VPCs, subnets, route tables, gateways, Elastic IPs, security groups.
+    Ec2 => ec2: ec2::Ec2,
+    /// Load balancers, listeners, rules, target groups.
+    Elbv2 => elbv2: elbv2::Elbv2,
+    /// Clusters, services, task definitions.
+    Ecs => ecs: ecs::Ecs,
+    /// Roles, policies, users, OIDC providers (global).
+    Iam => iam: iam::Iam,
+    /// Buckets and the account public access block (global list).
+    S3 => s3: s3::S3,
+    /// Metric alarms.
+    Cloudwatch => cloudwatch: cloudwatch::CloudWatch,
+    /// Log groups.
+    Logs => logs: logs::Logs,
+    /// Secrets (metadata only).
+    Secretsmanager => secretsmanager: secretsmanager::SecretsManager,
+    /// Repositories.
+    Ecr => ecr: ecr::Ecr,
+    /// Application Auto Scaling targets and policies.
+    Autoscaling => autoscaling: autoscaling::AutoScaling,
+    /// Certificates.
+    Acm => acm: acm::Acm,
 }
-pub(crate) use sort_kinds;
 
-/// Calls `$f(kind, &meta)` for every resource of the listed kinds.
-macro_rules! visit_kinds {
-    ($aws:expr, $f:expr; $($svc:ident . $kind:ident),+ $(,)?) => {
-        $( for r in &$aws.$svc.$kind { $f(concat!(stringify!($svc), ".", stringify!($kind)), &r.meta); } )+
-    };
-}
+/// Gap code for the kinds of services left out with `--services`.
+pub const NOT_COLLECTED: &str = "NotCollected";
 
-impl Aws {
-    /// Visits every resource's common fields with its kind (`ec2.subnets`), without allocating.
-    pub fn for_each_resource(&self, mut f: impl FnMut(&'static str, &ResourceMeta)) {
-        visit_kinds!(self, f;
-            ec2.vpcs, ec2.subnets, ec2.route_tables, ec2.internet_gateways, ec2.nat_gateways, ec2.elastic_ips, ec2.security_groups,
-            elbv2.load_balancers, elbv2.listeners, elbv2.listener_rules, elbv2.target_groups,
-            ecs.clusters, ecs.services, ecs.task_definitions,
-            iam.roles, iam.policies, iam.users, iam.oidc_providers,
-            s3.buckets, cloudwatch.alarms, logs.log_groups, secretsmanager.secrets, ecr.repositories,
-            autoscaling.targets, autoscaling.policies, acm.certificates,
-        );
-    }
-
-    fn sort(&mut self) {
-        self.ec2.sort();
-        self.elbv2.sort();
-        self.ecs.sort();
-        self.iam.sort();
-        self.s3.sort();
-        sort_kinds!(self.cloudwatch; alarms);
-        sort_kinds!(self.logs; log_groups);
-        sort_kinds!(self.secretsmanager; secrets);
-        sort_kinds!(self.ecr; repositories);
-        sort_kinds!(self.autoscaling; targets, policies);
-        sort_kinds!(self.acm; certificates);
-    }
+/// The gaps that record every kind of `service` as not collected (left out with `--services`).
+pub fn not_collected_gaps(service: Service) -> impl Iterator<Item = Gap> {
+    service.kinds().iter().map(move |kind| Gap {
+        service: service.key().to_owned(),
+        region: "all".to_owned(),
+        operation: "(not collected)".to_owned(),
+        kind: (*kind).to_owned(),
+        resource: None,
+        attribute: None,
+        code: NOT_COLLECTED.to_owned(),
+        message: "left out with --services".to_owned(),
+    })
 }
 
 /// The JSON Schema of [`Inventory`], as committed at `schema/inventory.schema.json`.

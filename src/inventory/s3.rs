@@ -19,11 +19,7 @@ pub struct S3 {
     pub account_public_access_block: Option<PublicAccessBlock>,
 }
 
-impl S3 {
-    pub(super) fn sort(&mut self) {
-        super::sort_kinds!(self; buckets);
-    }
-}
+super::registry::service!(S3, "s3", global, [buckets], [account_public_access_block]);
 
 /// A bucket. Attributes read by a call that failed are absent and named in `unknown`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

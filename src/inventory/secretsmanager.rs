@@ -15,6 +15,8 @@ pub struct SecretsManager {
     pub secrets: Vec<Secret>,
 }
 
+super::registry::service!(SecretsManager, "secretsmanager", regional, [secrets], []);
+
 /// A secret's metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Secret {

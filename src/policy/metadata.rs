@@ -39,6 +39,11 @@ pub struct Custom {
     pub requires: Vec<String>,
     /// How to fix.
     pub remediation: Remediation,
+    /// Documented components the rule is anchored on (`vpc`, `load_balancer`, `ecs_service`,
+    /// …): when one is not found, the rule is not evaluated ("blocked"), never passed. Names
+    /// are the keys of `data.archaudit.lib.anchors.missing`.
+    #[serde(default)]
+    pub anchors: Vec<String>,
     /// Former ids.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -86,13 +91,23 @@ pub fn parse(source: &str) -> Result<Parsed, (usize, String)> {
         .collect::<Vec<_>>()
         .join("\n");
     let first_yaml_line = start + header + 2;
-    let meta: PolicyMeta = serde_yaml::from_str(&yaml).map_err(|e| {
+    let meta: PolicyMeta = serde_yaml_ng::from_str(&yaml).map_err(|e| {
         let line = e
             .location()
             .map_or(first_yaml_line, |l| first_yaml_line + l.line() - 1);
         (line, format!("invalid METADATA: {e}"))
     })?;
-    validate(&meta).map_err(|m| (first_yaml_line, m))?;
+    validate(&meta).map_err(|(needle, m)| {
+        // Point at the offending line of the block when the message names a value in it.
+        let line = needle
+            .and_then(|n| {
+                block[header + 1..]
+                    .iter()
+                    .position(|l| l.contains(n.as_str()))
+            })
+            .map_or(first_yaml_line, |i| first_yaml_line + i);
+        (line, m)
+    })?;
     let deny_line = lines
         .iter()
         .position(|l| l.starts_with("deny contains") || l.starts_with("deny["))
@@ -108,7 +123,8 @@ pub fn parse(source: &str) -> Result<Parsed, (usize, String)> {
     })
 }
 
-fn validate(meta: &PolicyMeta) -> Result<(), String> {
+/// Checks what serde cannot; errors carry a text to find the offending line by.
+fn validate(meta: &PolicyMeta) -> Result<(), (Option<String>, String)> {
     let id = &meta.custom.id;
     let mut parts = id.split('-');
     let ok = parts.next() == Some("AA")
@@ -122,25 +138,41 @@ fn validate(meta: &PolicyMeta) -> Result<(), String> {
             .is_some_and(|n| n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()))
         && parts.next().is_none();
     if !ok {
-        return Err(format!("custom.id `{id}` must look like AA-<AREA>-<NNN>"));
+        return Err((
+            Some(id.clone()),
+            format!("custom.id `{id}` must look like AA-<AREA>-<NNN>"),
+        ));
     }
     if !meta.custom.resource_type.starts_with("aws.") {
-        return Err(format!(
-            "custom.resource_type `{}` must start with `aws.`",
-            meta.custom.resource_type
+        return Err((
+            Some(meta.custom.resource_type.clone()),
+            format!(
+                "custom.resource_type `{}` must start with `aws.`",
+                meta.custom.resource_type
+            ),
         ));
     }
     if meta.title.trim().is_empty() || meta.custom.remediation.summary.trim().is_empty() {
-        return Err("title and custom.remediation.summary must not be empty".to_owned());
+        return Err((
+            None,
+            "title and custom.remediation.summary must not be empty".to_owned(),
+        ));
     }
     for r in &meta.custom.requires {
-        let service = r.split('.').next().unwrap_or_default();
-        if !crate::collect::Service::ALL
-            .iter()
-            .any(|s| s.key() == service)
-            || !r.contains('.')
-        {
-            return Err(format!("custom.requires entry `{r}` must be `<service>.<kind>[.<attribute>]` of the inventory"));
+        let kind: String = r.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+        if crate::inventory::Service::of_kind(&kind).is_none() {
+            return Err((
+                Some(r.clone()),
+                format!(
+                    "custom.requires entry `{r}` names no inventory kind; it must be `<service>.<kind>[.<attribute>]` with a kind from: {}",
+                    crate::inventory::kinds().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    for a in &meta.custom.anchors {
+        if a.trim().is_empty() {
+            return Err((None, "custom.anchors entries must not be empty".to_owned()));
         }
     }
     Ok(())
@@ -173,5 +205,21 @@ mod tests {
             parse(&GOOD.replace("#   severity: high", "#   severity: high\n#   colour: red"))
                 .unwrap_err();
         assert!(msg.contains("unknown field"), "{msg}");
+    }
+
+    #[test]
+    fn requires_must_name_real_kinds() {
+        let with = |r: &str| {
+            GOOD.replace(
+                "#   remediation:",
+                &format!("#   requires: [{r}]\n#   remediation:"),
+            )
+        };
+        assert!(parse(&with("ec2.vpcs")).is_ok());
+        assert!(parse(&with("s3.buckets.versioning")).is_ok());
+        let (line, msg) = parse(&with("ec2.vpcz")).unwrap_err();
+        assert_eq!(line, 8, "{msg}");
+        assert!(msg.contains("`ec2.vpcz` names no inventory kind"), "{msg}");
+        assert!(parse(&with("ec2")).is_err());
     }
 }

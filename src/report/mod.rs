@@ -2,7 +2,10 @@
 //!
 //! The JSON form is the documented, versioned envelope in `docs/json-report.md`.
 
+mod gaps;
 pub mod table;
+
+pub use gaps::gap_summary;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

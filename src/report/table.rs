@@ -139,7 +139,7 @@ pub fn render(report: &Report, color: bool, width: u16) -> String {
         }
     }
     if !report.gaps.is_empty() {
-        let _ = writeln!(out, "\n{}", crate::cli::gap_summary(&report.gaps));
+        let _ = writeln!(out, "\n{}", super::gap_summary(&report.gaps));
     }
     for w in &report.waivers {
         let _ = writeln!(

@@ -1,0 +1,229 @@
+//! The AWS session: how archaudit reaches an account, shared by everything that talks to AWS
+//! (`collect` today, `fix` next).
+//!
+//! A [`Session`] holds the SDK configuration (credential chain or profile, retries, timeouts,
+//! endpoint override), the home region, the caller's account and partition, and one
+//! [`RateLimiter`] per service so that every caller of a service shares its quota. It is the
+//! seam for other credentials: [`Session::from_sdk_config`] accepts any `SdkConfig` (e.g. one
+//! whose credentials come from an assumed role in another account).
+//!
+//! Only this module, `collect` and `fix` may use the AWS SDK crates (a test enforces it).
+
+mod failure;
+mod limit;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+pub use failure::Failure;
+pub use limit::RateLimiter;
+
+/// How to reach AWS.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Regions; empty means the configured default, `all` every region enabled for the account.
+    pub regions: Vec<String>,
+    /// Endpoint override for every service (an emulator); S3 then uses path-style addressing.
+    pub endpoint_url: Option<String>,
+    /// Client-side limit of calls per second per service (0 disables it).
+    pub max_rps: f64,
+    /// Attempts per call, including the first, in the SDK's adaptive retry mode.
+    pub max_attempts: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            max_rps: 20.0,
+            max_attempts: 5,
+        }
+    }
+}
+
+/// Why a session could not be opened. Failures of single calls later on are gaps, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No region is configured.
+    #[error(
+        "no AWS region configured: pass --region, set AWS_REGION, or set a region in the profile"
+    )]
+    NoRegion,
+    /// The credentials could not be used.
+    #[error("sts:GetCallerIdentity failed ({code}): {message}\n  archaudit needs working credentials: check --profile, AWS_PROFILE or the AWS_* variables")]
+    Identity {
+        /// AWS error code or SDK failure class.
+        code: String,
+        /// Message.
+        message: String,
+    },
+    /// `--region all` could not list the account's regions.
+    #[error("ec2:DescribeRegions failed ({code}) while resolving `--region all`: {message}")]
+    Regions {
+        /// AWS error code or SDK failure class.
+        code: String,
+        /// Message.
+        message: String,
+    },
+}
+
+/// A connection to one account.
+#[derive(Debug)]
+pub struct Session {
+    base: SdkConfig,
+    home: String,
+    /// The account the credentials belong to.
+    pub account_id: String,
+    /// Its partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    endpoint_overridden: bool,
+    max_rps: f64,
+    limiters: Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>,
+}
+
+/// Loads the SDK configuration: credential chain (or `profile`), adaptive retries, explicit
+/// timeouts, endpoint override.
+pub async fn load_sdk_config(opts: &Options) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    // `--region X` alone must be enough: the first named region is the home region when
+    // neither the environment nor the profile names one.
+    if let Some(first) = opts.regions.iter().find(|r| r.as_str() != "all") {
+        let fallback = aws_config::meta::region::RegionProviderChain::default_provider()
+            .or_else(Region::new(first.clone()));
+        loader = loader.region(fallback);
+    }
+    loader.load().await
+}
+
+impl Session {
+    /// Opens a session with the standard credential chain and checks the credentials with
+    /// `sts:GetCallerIdentity`.
+    pub async fn connect(opts: &Options) -> Result<Session, SessionError> {
+        let base = load_sdk_config(opts).await;
+        Session::from_sdk_config(base, opts).await
+    }
+
+    /// Opens a session on an existing SDK configuration (the seam for assumed-role or other
+    /// credentials); `opts` supplies the endpoint override and the rate limit.
+    pub async fn from_sdk_config(base: SdkConfig, opts: &Options) -> Result<Session, SessionError> {
+        let home = base
+            .region()
+            .map(|r| r.to_string())
+            .ok_or(SessionError::NoRegion)?;
+        let identity = aws_sdk_sts::Client::new(&base)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| {
+                let f = Failure::from_sdk(e);
+                SessionError::Identity {
+                    code: f.code,
+                    message: f.message,
+                }
+            })?;
+        let account_id = identity.account().unwrap_or_default().to_owned();
+        let partition = identity
+            .arn()
+            .and_then(|a| a.split(':').nth(1))
+            .unwrap_or("aws")
+            .to_owned();
+        Ok(Session {
+            base,
+            home,
+            account_id,
+            partition,
+            endpoint_overridden: opts.endpoint_url.is_some(),
+            max_rps: opts.max_rps,
+            limiters: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    /// The home region (the configured one): where global services are called.
+    pub fn home_region(&self) -> &str {
+        &self.home
+    }
+
+    /// Whether every call goes to an endpoint override (an emulator).
+    pub fn endpoint_overridden(&self) -> bool {
+        self.endpoint_overridden
+    }
+
+    /// The SDK configuration for `region`.
+    pub fn config(&self, region: &str) -> SdkConfig {
+        self.base
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build()
+    }
+
+    /// An S3 client for `region`; path-style addressing with an endpoint override (otherwise
+    /// the SDK would resolve `<bucket>.<host>` through DNS).
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config(region))
+            .force_path_style(self.endpoint_overridden)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// The rate limiter of `service` (`ec2`), shared by every caller in every region.
+    pub fn limiter(&self, service: &'static str) -> Arc<RateLimiter> {
+        let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
+        limiters
+            .entry(service)
+            .or_insert_with(|| Arc::new(RateLimiter::new(self.max_rps)))
+            .clone()
+    }
+
+    /// The regions `requested` names (sorted, deduplicated): none means the home region, and
+    /// `all` adds every region enabled for the account (`ec2:DescribeRegions`).
+    pub async fn resolve_regions(&self, requested: &[String]) -> Result<Vec<String>, SessionError> {
+        if requested.is_empty() {
+            return Ok(vec![self.home.clone()]);
+        }
+        let mut out: Vec<String> = requested
+            .iter()
+            .filter(|r| r.as_str() != "all")
+            .cloned()
+            .collect();
+        if requested.iter().any(|r| r == "all") {
+            let client = aws_sdk_ec2::Client::new(&self.base);
+            let resp = client.describe_regions().send().await.map_err(|e| {
+                let f = Failure::from_sdk(e);
+                SessionError::Regions {
+                    code: f.code,
+                    message: f.message,
+                }
+            })?;
+            out.extend(
+                resp.regions()
+                    .iter()
+                    .filter_map(|r| r.region_name().map(str::to_owned)),
+            );
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}

@@ -1,0 +1,156 @@
+//! The command line's arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::finding::Severity;
+use crate::inventory::Service;
+use crate::report::Format;
+
+/// Audit a live AWS account against its documented architecture.
+#[derive(Debug, Parser)]
+#[command(name = "archaudit", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// AWS connection and collection settings.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// More logging on stderr (-v: debug, -vv: also the AWS SDK).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// AWS options, named as in the AWS CLI.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE or `default`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to collect; repeat or comma-separate for several, `all` for every enabled region
+    /// (default: AWS_REGION or the profile's region).
+    #[arg(
+        long = "region",
+        global = true,
+        value_name = "REGION",
+        value_delimiter = ','
+    )]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint instead (an emulator such as moto).
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Client-side limit of API calls per second per service (0: no limit).
+    #[arg(long, global = true, default_value_t = 20.0, value_name = "N")]
+    pub max_rps: f64,
+    /// Per-resource calls in flight per service and region.
+    #[arg(long, global = true, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// Attempts per call (first try included) under the SDK's adaptive retry mode.
+    #[arg(long, global = true, default_value_t = 5, value_name = "N")]
+    pub max_attempts: u32,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the live account into an inventory (JSON).
+    Collect(CollectArgs),
+    /// Evaluate the architecture policies on the live account (or `--inventory`) and report drift.
+    Scan(ScanArgs),
+    /// Write the default archaudit.toml (the documented reference architecture), commented.
+    Init(InitArgs),
+    /// List or test the policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Plan and apply fixes for drift (not yet available).
+    Fix,
+    /// Print the inventory's JSON Schema.
+    Schema,
+}
+
+/// Where policies come from.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Add the `*.rego` policies (and `*_test.rego` tests) under DIR; repeatable.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in policies.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// The architecture spec (default: ./archaudit.toml if present, else the built-in reference).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `archaudit scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Scan this inventory (from `archaudit collect`) instead of the live account.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Policies and configuration.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is not waived.
+    #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+    /// Do not exit 2 when collection had gaps or rules could not be evaluated.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Collect only these services (live scans).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<Service>,
+}
+
+/// `archaudit init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(short, long, default_value = "archaudit.toml", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `archaudit policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the policies with id, severity and title.
+    List {
+        /// Policies and configuration.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Run every `test_*` rule in the `*_test.rego` files under regorus.
+    Test {
+        /// Policies and configuration.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Print line coverage of each policy file.
+        #[arg(long)]
+        coverage: bool,
+    },
+}
+
+/// `archaudit collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Write the inventory here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Collect only these services (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<Service>,
+}

@@ -1,0 +1,139 @@
+//! The command line: parses arguments ([`args`]), runs one small handler per command, maps
+//! the outcome to an exit code.
+//!
+//! Exit codes (stable, documented in the README):
+//! - `0`: success (for `collect`: the inventory is complete);
+//! - `1`: findings at or above `--fail-on` (`scan`);
+//! - `2`: incomplete: some calls failed and the inventory lists them under `gaps`;
+//! - `3`: usage error or a failure that stopped the command (bad flag, no credentials, I/O).
+
+mod args;
+mod collect;
+mod init;
+mod policy;
+mod scan;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::config::Config;
+use crate::policy::PolicySet;
+
+pub use args::*;
+pub use scan::scan_exit_code;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: the result is incomplete (collection gaps).
+pub const EXIT_INCOMPLETE: u8 = 2;
+/// Exit code: usage error or failure.
+pub const EXIT_ERROR: u8 = 3;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_tracing(cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("archaudit: error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "archaudit=debug",
+        _ => "archaudit=trace,aws_config=debug,aws_smithy_runtime=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHAUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Collect(args) => collect::run(&cli.aws, args),
+        Command::Schema => {
+            write_output(None, crate::inventory::json_schema().as_bytes())?;
+            Ok(EXIT_OK)
+        }
+        Command::Scan(args) => scan::run(&cli.aws, args),
+        Command::Init(args) => init::run(&args),
+        Command::Policy(PolicyCommand::List { policy, format }) => policy::list(&policy, format),
+        Command::Policy(PolicyCommand::Test { policy, coverage }) => {
+            policy::test(&policy, coverage)
+        }
+        Command::Fix => anyhow::bail!(
+            "`archaudit fix` is not available yet; `scan` shows each finding's remediation"
+        ),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// The config: `--config`, else `./archaudit.toml` when present, else the built-in reference.
+pub(crate) fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
+    let default = PathBuf::from("archaudit.toml");
+    match path {
+        Some(p) => Ok(Config::load(p)?),
+        None if default.is_file() => Ok(Config::load(&default)?),
+        None => Ok(Config::default_config()),
+    }
+}
+
+fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
+    let config = load_config(args.config.as_ref())?;
+    let mut set = PolicySet::load(!args.no_builtin, &args.policies)?;
+    set.set_data(&config.architecture_json(), &config.params_json())?;
+    Ok((config, set))
+}
+
+/// Writes to `path`, or to stdout when it is absent or `-`. A closed pipe (`| head`) is not
+/// an error.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path.filter(|p| *p != Path::new("-")) {
+        Some(p) => std::fs::write(p, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}

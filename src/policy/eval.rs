@@ -1,0 +1,265 @@
+//! Evaluation: runs the batches, turns `deny` results into findings, and decides each rule's
+//! status.
+//!
+//! A rule's status keeps the first law — what could not be read is never reported as passed:
+//! - findings → `failed` (with a reason when some of its inputs had gaps: the findings are
+//!   real, but there may be more);
+//! - no finding, and a gap touches a kind it reads (derived from its Rego, see `deps`) or a
+//!   documented component it is anchored on was not found → `not_evaluated`, with the reason;
+//! - otherwise → `passed`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::load::{ANCHORS_KEY, ANCHORS_RULE};
+use super::{invalid, result, Evaluation, Policy, PolicyError, PolicySet, RuleResult, RuleStatus};
+use crate::inventory::{Aws, Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
+
+/// The inventory as the policies see it (`input`), with the derived gaps.
+#[derive(Serialize)]
+struct InputView<'a> {
+    schema_version: u32,
+    meta: &'a ScanMeta,
+    aws: &'a Aws,
+    gaps: &'a [Gap],
+}
+
+impl PolicySet {
+    /// Evaluates every batch in parallel; returns each policy's `deny` as JSON (policy order).
+    /// When a batch fails, its policies are evaluated one by one so the error names the policy.
+    /// Also returns the documented components not found (anchor → message).
+    fn eval_batches(
+        &self,
+        engine: &regorus::Engine,
+    ) -> Result<(Vec<Value>, BTreeMap<String, String>), PolicyError> {
+        let n = self.batches.len();
+        let results: Vec<Result<(usize, Value), PolicyError>> = self
+            .batches
+            .par_iter()
+            .enumerate()
+            .map(|(b, package)| {
+                let mut e = engine.clone();
+                match e.eval_rule(package.clone()) {
+                    Ok(value) if value != regorus::Value::Undefined => {
+                        Ok((b, serde_json::to_value(&value).unwrap_or(Value::Null)))
+                    }
+                    // An error, or a policy whose `deny` is undefined: evaluate one by one.
+                    _ => {
+                        let mut values = serde_json::Map::new();
+                        if b == 0 && self.anchors {
+                            let mut e = engine.clone();
+                            let value = e.eval_rule(ANCHORS_RULE.to_owned()).map_err(|err| {
+                                invalid("policies/lib/anchors.rego", 0, &err.to_string())
+                            })?;
+                            values.insert(
+                                ANCHORS_KEY.to_owned(),
+                                serde_json::to_value(&value).unwrap_or(Value::Null),
+                            );
+                        }
+                        for (i, p) in self
+                            .policies
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, p)| i % n == b && !p.meta.custom.deprecated)
+                        {
+                            let mut e = engine.clone();
+                            let value =
+                                e.eval_rule(format!("{}.deny", p.package)).map_err(|err| {
+                                    PolicyError::Eval {
+                                        path: p.path.clone(),
+                                        line: p.deny_line,
+                                        package: p.package.clone(),
+                                        message: err.to_string(),
+                                    }
+                                })?;
+                            if value != regorus::Value::Undefined {
+                                values.insert(
+                                    format!("p{i}"),
+                                    serde_json::to_value(&value).unwrap_or(Value::Null),
+                                );
+                            }
+                        }
+                        Ok((b, Value::Object(values)))
+                    }
+                }
+            })
+            .collect();
+        let mut out = vec![Value::Array(Vec::new()); self.policies.len()];
+        let mut missing = BTreeMap::new();
+        for r in results {
+            let (b, value) = r?;
+            if let Some(Value::Object(m)) = value.get(ANCHORS_KEY) {
+                for (k, v) in m {
+                    let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    missing.insert(k.clone(), text);
+                }
+            }
+            for (i, slot) in out.iter_mut().enumerate().filter(|(i, _)| i % n == b) {
+                match value.get(format!("p{i}")) {
+                    Some(v) => *slot = v.clone(),
+                    None if self.policies[i].meta.custom.deprecated => {}
+                    // `deny` undefined: a policy whose rule bodies never produce a set.
+                    None => *slot = Value::Array(Vec::new()),
+                }
+            }
+        }
+        Ok((out, missing))
+    }
+
+    /// Evaluates every non-deprecated policy against `inventory`.
+    pub fn evaluate(&self, inventory: &Inventory) -> Result<Evaluation, PolicyError> {
+        // The policies see the gaps a failed parent listing implies for its child kinds too.
+        let gaps = with_child_gaps(&inventory.gaps);
+        let view = InputView {
+            schema_version: inventory.schema_version,
+            meta: &inventory.meta,
+            aws: &inventory.aws,
+            gaps: &gaps,
+        };
+        let json =
+            serde_json::to_string(&view).map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
+        let input = regorus::Value::from_json_str(&json)
+            .map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
+        let mut engine = self.engine.clone();
+        engine.set_input(input);
+
+        let (outputs, missing) = self.eval_batches(&engine)?;
+
+        let wanted: BTreeSet<&str> = outputs
+            .iter()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|r| r.get("arn").and_then(Value::as_str))
+            .collect();
+        let index = result::ResourceIndex::new(inventory, &wanted);
+        let mut evaluation = Evaluation::default();
+        for (policy, output) in self.policies.iter().zip(outputs) {
+            let results = match output {
+                Value::Array(items) => items,
+                other => {
+                    return Err(PolicyError::Eval {
+                        path: policy.path.clone(),
+                        line: policy.deny_line,
+                        package: policy.package.clone(),
+                        message: format!("`deny` must be a set of objects, got {other}"),
+                    })
+                }
+            };
+            let mut count = 0;
+            for r in results {
+                evaluation
+                    .findings
+                    .push(result::to_finding(policy, &r, &index)?);
+                count += 1;
+            }
+            let reason = not_evaluated_reason(policy, &gaps, &missing);
+            let status = match (count, &reason) {
+                (0, None) => RuleStatus::Passed,
+                (0, Some(_)) => RuleStatus::NotEvaluated,
+                _ => RuleStatus::Failed,
+            };
+            evaluation.rules.push(RuleResult {
+                id: policy.meta.custom.id.clone(),
+                title: policy.meta.title.clone(),
+                severity: policy.meta.custom.severity,
+                status,
+                findings: count,
+                reason,
+                source: format!("{}:{}", policy.path, policy.deny_line),
+            });
+        }
+        crate::finding::sort(&mut evaluation.findings);
+        Ok(evaluation)
+    }
+}
+
+/// The gaps plus, for every kind that could not be listed, the same gap on the kinds listed
+/// through it (clusters → services → task definitions; load balancers → listeners → rules):
+/// what was never listed was never read.
+pub(super) fn with_child_gaps(gaps: &[Gap]) -> Vec<Gap> {
+    let mut out = gaps.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let g = out[i].clone();
+        if g.resource.is_none() && g.attribute.is_none() {
+            for (parent, child) in CHILD_KINDS {
+                if g.kind == *parent
+                    && !out.iter().any(|o| {
+                        o.kind == *child
+                            && o.resource.is_none()
+                            && o.attribute.is_none()
+                            && o.region == g.region
+                    })
+                {
+                    out.push(Gap {
+                        kind: (*child).to_owned(),
+                        ..g.clone()
+                    });
+                }
+            }
+        }
+        i += 1;
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `gap` touches what `policy` reads.
+fn touches(policy: &Policy, gap: &Gap) -> bool {
+    let Some(kind) = policy.reads.get(gap.kind.as_str()) else {
+        return false;
+    };
+    match (policy.attributes.get(kind), gap.attribute.as_deref()) {
+        // A whole kind (or resource) unknown, or no attribute-level narrowing.
+        (_, None) | (None, _) => true,
+        (Some(wanted), Some(got)) => wanted
+            .iter()
+            .any(|w| w == got || got.starts_with(&format!("{w}."))),
+    }
+}
+
+/// Why a rule that found nothing proves nothing: documented components it is anchored on
+/// that were not found, and the gaps in what it reads.
+fn not_evaluated_reason(
+    policy: &Policy,
+    gaps: &[Gap],
+    missing: &BTreeMap<String, String>,
+) -> Option<String> {
+    let mut parts: Vec<String> = policy
+        .meta
+        .custom
+        .anchors
+        .iter()
+        .filter_map(|a| missing.get(a))
+        .map(|m| format!("blocked: {m}"))
+        .collect();
+    let hits: BTreeSet<String> = gaps
+        .iter()
+        .filter(|g| touches(policy, g))
+        .map(|g| {
+            if g.code == NOT_COLLECTED {
+                return format!("{} not collected (left out with --services)", g.kind);
+            }
+            let what = match (&g.resource, &g.attribute) {
+                (Some(r), Some(a)) => format!("{a} of {r}"),
+                (None, Some(a)) => format!("{} {a}", g.kind),
+                (Some(r), None) => r.clone(),
+                (None, None) => format!("{} (not fully listed)", g.kind),
+            };
+            format!(
+                "{what} unknown ({} {} in {})",
+                g.operation, g.code, g.region
+            )
+        })
+        .collect();
+    let n = hits.len();
+    parts.extend(hits.into_iter().take(3));
+    if n > 3 {
+        parts.push(format!("and {} more", n - 3));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
