@@ -1,0 +1,176 @@
+//! The first law: what could not be read is never reported as passed.
+//!
+//! For every shipped fixture (the reference, the drifted snapshot, every drift case) and every
+//! kind the inventory defines, the kind's list is emptied and a whole-list gap recorded, as a
+//! denied or failed listing would leave it. Then no finding of the complete scan may vanish
+//! while its rule reports `passed`: the rule must be `not_evaluated` or still `failed`.
+//! A second pass does the same with an attribute-level gap on every resource of every kind.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use archaudit::config::Config;
+use archaudit::inventory::{self, Gap, Inventory};
+use archaudit::policy::{Evaluation, PolicySet, RuleStatus};
+use serde_json::Value;
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = support::root().join("fixtures");
+    let mut out = vec![root.join("reference.json"), root.join("drifted.json")];
+    let mut drift: Vec<PathBuf> = std::fs::read_dir(root.join("drift"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    drift.sort();
+    out.extend(drift);
+    out
+}
+
+fn policies() -> PolicySet {
+    let config = Config::default_config();
+    let mut set = PolicySet::load(true, &[]).unwrap();
+    set.set_data(&config.architecture_json(), &config.params_json())
+        .unwrap();
+    set
+}
+
+/// The inventory with `kind` unlisted: its resources gone, a whole-list gap recorded.
+fn without_kind(inv: &Inventory, kind: &str) -> Inventory {
+    let (svc, name) = kind.split_once('.').unwrap();
+    let mut json = serde_json::to_value(inv).unwrap();
+    let list = &mut json["aws"][svc][name];
+    *list = if list.is_array() {
+        Value::Array(Vec::new())
+    } else {
+        Value::Null
+    };
+    if json["aws"][svc][name].is_null() {
+        json["aws"][svc].as_object_mut().unwrap().remove(name);
+    }
+    let mut out: Inventory = serde_json::from_value(json).unwrap();
+    out.gaps.push(Gap {
+        service: svc.to_owned(),
+        region: "us-east-1".to_owned(),
+        operation: "Injected".to_owned(),
+        kind: kind.to_owned(),
+        code: "AccessDenied".to_owned(),
+        message: "injected by the test".to_owned(),
+        ..Gap::default()
+    });
+    out
+}
+
+/// Checks that every finding of `before` is still there, or its rule is not `passed`.
+fn check(before: &Evaluation, after: &Evaluation, what: &str) -> Vec<String> {
+    let status: BTreeMap<&str, RuleStatus> = after
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.status))
+        .collect();
+    let kept: std::collections::BTreeSet<&str> = after
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for f in &before.findings {
+        if !kept.contains(f.fingerprint.as_str())
+            && status.get(f.policy_id.as_str()) == Some(&RuleStatus::Passed)
+        {
+            problems.push(format!(
+                "{what}: finding {} on {} vanished and its rule passed",
+                f.policy_id, f.resource.id
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn a_whole_list_gap_never_turns_a_finding_into_a_pass() {
+    let set = policies();
+    let mut problems = Vec::new();
+    let mut runs = 0;
+    for path in fixtures() {
+        let inv = Inventory::load(&path).unwrap();
+        let before = set.evaluate(&inv).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        for kind in inventory::kinds() {
+            let after = set.evaluate(&without_kind(&inv, kind)).unwrap();
+            problems.extend(check(&before, &after, &format!("{name} without {kind}")));
+            runs += 1;
+        }
+    }
+    assert!(runs > 500, "{runs}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn an_attribute_gap_never_turns_a_finding_into_a_pass() {
+    let set = policies();
+    let mut problems = Vec::new();
+    for path in fixtures() {
+        let inv = Inventory::load(&path).unwrap();
+        let before = set.evaluate(&inv).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        // For each finding, hide every attribute of its resource one at a time (as a failed
+        // per-resource call would): the finding stays, or its rule is not passed.
+        for f in &before.findings {
+            let json = serde_json::to_value(&inv).unwrap();
+            let kind = f.resource.resource_type.clone();
+            let Some((svc, list)) = kind.split_once('.') else {
+                continue; // account-level finding
+            };
+            let Some(items) = json["aws"][svc][list].as_array() else {
+                continue;
+            };
+            let Some(idx) = items.iter().position(|r| r["arn"] == f.resource.arn) else {
+                continue;
+            };
+            let keys: Vec<String> = items[idx]
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| {
+                    !matches!(
+                        k.as_str(),
+                        "arn" | "id" | "region" | "account_id" | "tags" | "unknown"
+                    )
+                })
+                .cloned()
+                .collect();
+            for key in keys {
+                let mut j = json.clone();
+                let r = j["aws"][svc][list][idx].as_object_mut().unwrap();
+                r.remove(&key);
+                r.insert("unknown".to_owned(), serde_json::json!([key]));
+                // Only attributes the inventory can leave unknown (optional ones).
+                let Ok(mut gapped) = serde_json::from_value::<Inventory>(j) else {
+                    continue;
+                };
+                gapped.gaps.push(Gap {
+                    service: svc.to_owned(),
+                    region: f.resource.region.clone(),
+                    operation: "Injected".to_owned(),
+                    kind: kind.clone(),
+                    resource: Some(f.resource.arn.clone()),
+                    attribute: Some(key.clone()),
+                    code: "AccessDenied".to_owned(),
+                    message: "injected by the test".to_owned(),
+                });
+                let after = set.evaluate(&gapped).unwrap();
+                problems.extend(check(
+                    &before,
+                    &after,
+                    &format!("{name}: {key} of {}", f.resource.id),
+                ));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
