@@ -174,3 +174,70 @@ fn an_attribute_gap_never_turns_a_finding_into_a_pass() {
     problems.dedup();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Rules anchored on `anchor` in `set`.
+fn anchored<'a>(set: &'a PolicySet, anchor: &str) -> Vec<&'a str> {
+    set.policies()
+        .iter()
+        .filter(|p| p.meta.custom.anchors.iter().any(|a| a == anchor))
+        .map(|p| p.meta.custom.id.as_str())
+        .collect()
+}
+
+fn assert_blocked(set: &PolicySet, eval: &Evaluation, anchors: &[&str], reporter: &str) {
+    let status: BTreeMap<&str, (RuleStatus, Option<&str>)> = eval
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), (r.status, r.reason.as_deref())))
+        .collect();
+    let mut checked = 0;
+    for anchor in anchors {
+        for id in anchored(set, anchor) {
+            let (st, reason) = status[id];
+            assert_ne!(st, RuleStatus::Passed, "{id} passed although {anchor} is missing");
+            if st == RuleStatus::NotEvaluated {
+                assert!(reason.unwrap().contains("blocked: "), "{id}: {reason:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{anchors:?}: only {checked} anchored rules");
+    assert!(
+        eval.findings.iter().any(|f| f.policy_id == reporter),
+        "the missing component is reported by {reporter}"
+    );
+}
+
+#[test]
+fn a_missing_documented_component_blocks_the_rules_anchored_on_it() {
+    let reference = Inventory::load(&support::root().join("fixtures/reference.json")).unwrap();
+    let drifted = Inventory::load(&support::root().join("fixtures/drifted.json")).unwrap();
+
+    // The documentation moved the VPC: nothing in the account matches it.
+    let moved = archaudit::config::DEFAULT_TOML.replace("10.0.", "10.9.");
+    let config = Config::parse(&moved, "moved.toml").unwrap();
+    let mut set = PolicySet::load(true, &[]).unwrap();
+    set.set_data(&config.architecture_json(), &config.params_json())
+        .unwrap();
+    for inv in [&reference, &drifted] {
+        let eval = set.evaluate(inv).unwrap();
+        assert_blocked(&set, &eval, &["vpc", "load_balancer", "ecs_service"], "AA-NET-001");
+    }
+
+    let set = policies();
+    // The load balancer is gone.
+    let eval = set
+        .evaluate(&emptied(&reference, "elbv2", "load_balancers"))
+        .unwrap();
+    assert_blocked(&set, &eval, &["load_balancer", "ecs_service"], "AA-LB-001");
+    // The ECS service is gone.
+    let eval = set.evaluate(&emptied(&reference, "ecs", "services")).unwrap();
+    assert_blocked(&set, &eval, &["ecs_service"], "AA-ECS-001");
+}
+
+/// The inventory with nothing of `svc.kind` (observed, not a gap).
+fn emptied(inv: &Inventory, svc: &str, kind: &str) -> Inventory {
+    let mut json = serde_json::to_value(inv).unwrap();
+    json["aws"][svc][kind] = Value::Array(Vec::new());
+    serde_json::from_value(json).unwrap()
+}

@@ -7,6 +7,7 @@
 #   id: AA-ECS-005
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   anchors: [ecs_service]
 #   requires: [ecs.services, autoscaling.targets, autoscaling.policies]
 #   remediation:
 #     summary: Register the service as a scalable target and add target-tracking policies on the documented metrics.

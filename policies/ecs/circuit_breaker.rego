@@ -7,6 +7,7 @@
 #   id: AA-ECS-004
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   anchors: [ecs_service]
 #   requires: [ecs.services]
 #   remediation:
 #     summary: Enable the deployment circuit breaker with rollback.

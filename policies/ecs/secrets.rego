@@ -7,6 +7,7 @@
 #   id: AA-ECS-007
 #   severity: critical
 #   resource_type: aws.ecs.task_definition
+#   anchors: [ecs_service]
 #   requires: [ecs.task_definitions, secretsmanager.secrets]
 #   remediation:
 #     summary: Store the value in Secrets Manager, reference it under `secrets` in the container definition, remove the plaintext variable, and rotate the exposed credential.

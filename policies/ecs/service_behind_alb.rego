@@ -7,6 +7,7 @@
 #   id: AA-ECS-001
 #   severity: high
 #   resource_type: aws.ecs.service
+#   anchors: [load_balancer]
 #   requires: [ecs.services, elbv2.target_groups, elbv2.load_balancers]
 #   remediation:
 #     summary: Attach the service to the target group (ECS requires recreating a service to change its load balancers; do it through Terraform).

@@ -7,6 +7,7 @@
 #   id: AA-ECS-002
 #   severity: high
 #   resource_type: aws.ecs.service
+#   anchors: [ecs_service]
 #   requires: [ecs.services]
 #   remediation:
 #     summary: Set the desired count back to the documented minimum (and the launch type to Fargate through Terraform).

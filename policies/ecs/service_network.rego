@@ -7,6 +7,7 @@
 #   id: AA-ECS-003
 #   severity: high
 #   resource_type: aws.ecs.service
+#   anchors: [ecs_service]
 #   requires: [ecs.services, ec2.subnets]
 #   remediation:
 #     summary: Update the service's network configuration to the two private subnets with public IPs disabled.

@@ -7,6 +7,7 @@
 #   id: AA-ECS-006
 #   severity: medium
 #   resource_type: aws.ecs.task_definition
+#   anchors: [ecs_service]
 #   requires: [ecs.task_definitions]
 #   remediation:
 #     summary: Register a new task definition revision with the awslogs driver and an image from the account's ECR, and deploy it.

@@ -8,6 +8,7 @@
 #   id: AA-IAM-001
 #   severity: high
 #   resource_type: aws.iam.role
+#   anchors: [ecs_service]
 #   requires: [iam.roles, iam.policies, ecs.task_definitions]
 #   remediation:
 #     summary: Replace the wildcard with the specific actions and resource ARNs the application uses.

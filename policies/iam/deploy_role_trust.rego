@@ -9,6 +9,7 @@
 #   id: AA-IAM-004
 #   severity: critical
 #   resource_type: aws.iam.role
+#   anchors: [deploy_role]
 #   requires: [iam.roles, iam.oidc_providers]
 #   remediation:
 #     summary: Restore the trust policy's StringEquals on aud and StringLike/StringEquals on sub limited to the repository.

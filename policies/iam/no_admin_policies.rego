@@ -7,6 +7,7 @@
 #   id: AA-IAM-002
 #   severity: critical
 #   resource_type: aws.iam.role
+#   anchors: [ecs_service]
 #   requires: [iam.roles]
 #   remediation:
 #     summary: Detach the managed policy and grant only the specific permissions the role needs.

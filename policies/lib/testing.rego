@@ -29,6 +29,9 @@ without(svc, kind, key, value) := object.union(ref, {"aws": {svc: {kind: [x |
 	object.get(x, key, null) != value
 ]}}})
 
+# The reference with aws[svc][kind] empty (nothing of that kind exists).
+emptied(svc, kind) := object.union(ref, {"aws": {svc: {kind: []}}})
+
 # The reference with `item` added to aws[svc][kind].
 added(svc, kind, item) := object.union(ref, {"aws": {svc: {kind: array.concat(ref.aws[svc][kind], [item])}}})
 

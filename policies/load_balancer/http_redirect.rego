@@ -7,6 +7,7 @@
 #   id: AA-LB-003
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]
 #   remediation:
 #     summary: Make the HTTP listener's default action a 301 redirect to HTTPS on port 443.

@@ -8,6 +8,7 @@
 #   id: AA-LB-002
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]
 #   remediation:
 #     summary: Configure the HTTPS listener with the certificate and a TLS 1.2+ policy.

@@ -6,6 +6,7 @@
 #   id: AA-LB-004
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   anchors: [load_balancer]
 #   requires: [elbv2.listeners]
 #   remediation:
 #     summary: Delete the undocumented listener.

@@ -7,6 +7,7 @@
 #   id: AA-LB-005
 #   severity: medium
 #   resource_type: aws.elbv2.target_group
+#   anchors: [load_balancer]
 #   requires: [elbv2.target_groups, elbv2.listeners]
 #   remediation:
 #     summary: Point the target group at the application port and enable health checks (Terraform recreates target groups whose port changes).

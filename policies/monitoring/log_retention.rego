@@ -7,6 +7,7 @@
 #   id: AA-MON-002
 #   severity: medium
 #   resource_type: aws.logs.log_group
+#   anchors: [ecs_service]
 #   requires: [logs.log_groups, ecs.task_definitions]
 #   remediation:
 #     summary: Set the log group's retention within the documented bounds.

@@ -8,6 +8,7 @@
 #   id: AA-MON-001
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   anchors: [ecs_service]
 #   requires: [ecs.services, cloudwatch.alarms]
 #   remediation:
 #     summary: Create (or fix) the alarm on the service's metric with dimensions ClusterName and ServiceName and an SNS action.

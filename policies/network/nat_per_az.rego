@@ -7,6 +7,7 @@
 #   id: AA-NET-006
 #   severity: high
 #   resource_type: aws.ec2.nat_gateway
+#   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.nat_gateways]
 #   remediation:
 #     summary: Create a NAT gateway with its own Elastic IP in the AZ's public subnet, then route that AZ's private subnet through it. Drift of this kind is best fixed through Terraform.

@@ -7,6 +7,7 @@
 #   id: AA-NET-003
 #   severity: medium
 #   resource_type: aws.ec2.subnet
+#   anchors: [vpc]
 #   requires: [ec2.subnets]
 #   remediation:
 #     summary: Delete the subnet after moving its resources, or document it in archaudit.toml and the architecture.

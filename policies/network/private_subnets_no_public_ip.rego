@@ -7,6 +7,7 @@
 #   id: AA-NET-004
 #   severity: high
 #   resource_type: aws.ec2.subnet
+#   anchors: [vpc]
 #   requires: [ec2.subnets]
 #   remediation:
 #     summary: Turn off auto-assignment of public IPv4 addresses on the private subnet.

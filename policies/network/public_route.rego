@@ -8,6 +8,7 @@
 #   id: AA-NET-007
 #   severity: high
 #   resource_type: aws.ec2.route_table
+#   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.internet_gateways]
 #   remediation:
 #     summary: Add a 0.0.0.0/0 route to the VPC's internet gateway in the public route table.

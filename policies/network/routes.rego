@@ -7,6 +7,7 @@
 #   id: AA-NET-005
 #   severity: high
 #   resource_type: aws.ec2.route_table
+#   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.nat_gateways]
 #   remediation:
 #     summary: Point the private route table's 0.0.0.0/0 route at the NAT gateway in the same availability zone, and remove any route to the internet gateway.

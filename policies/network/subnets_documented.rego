@@ -7,6 +7,7 @@
 #   id: AA-NET-002
 #   severity: high
 #   resource_type: aws.ec2.subnet
+#   anchors: [vpc]
 #   requires: [ec2.vpcs, ec2.subnets]
 #   remediation:
 #     summary: Create the missing subnet (or move it) in the documented availability zone through Terraform.

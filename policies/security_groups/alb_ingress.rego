@@ -7,6 +7,7 @@
 #   id: AA-SG-001
 #   severity: high
 #   resource_type: aws.ec2.security_group
+#   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, ec2.security_groups]
 #   remediation:
 #     summary: Revoke the undocumented rule (or add the missing one) on the load balancer's security group.

@@ -7,6 +7,7 @@
 #   id: AA-SG-002
 #   severity: critical
 #   resource_type: aws.ec2.security_group
+#   anchors: [ecs_service]
 #   requires: [ecs.services, elbv2.load_balancers, ec2.security_groups]
 #   remediation:
 #     summary: Revoke every ingress rule on the task security group except the application port from the load balancer's security group.

@@ -7,6 +7,7 @@
 #   id: AA-S3-002
 #   severity: critical
 #   resource_type: aws.s3.bucket
+#   anchors: [state_bucket]
 #   requires: [s3.buckets.public_access_block, s3.account_public_access_block]
 #   remediation:
 #     summary: Turn on all four public-access-block settings on the bucket.
@@ -29,4 +30,14 @@ deny contains result.new(msg, b.arn, sprintf("public_access_block.%s", [flag]), 
 	input.aws.s3.account_public_access_block
 	not account_blocks(flag)
 	msg := sprintf("State bucket %s does not have %s on, on the bucket or the account.", [b.id, flag])
+}
+
+# The bucket's own block is off and the account-level block could not be read: the bucket is
+# reported (its rule is marked incomplete by the gap), not hidden behind what is unknown.
+deny contains result.new(msg, b.arn, sprintf("public_access_block.%s", [flag]), true, false) if {
+	some b in arch.state_buckets
+	some flag in flags
+	b.public_access_block[flag] == false
+	not input.aws.s3.account_public_access_block
+	msg := sprintf("State bucket %s does not have %s on; the account-level block could not be read, so nothing is known to make up for it.", [b.id, flag])
 }

@@ -20,9 +20,12 @@ test_account_block_covers_bucket if {
 	count(policy.deny) == 0 with input as t.patched("s3", "buckets", "id", bucket.id, {"public_access_block": open})
 }
 
-test_unknown_account_block_gives_no_finding if {
+test_unknown_account_block_still_reports_the_bucket if {
 	inp := t.patched("s3", "buckets", "id", bucket.id, {"public_access_block": open})
 	s3 := object.remove(inp.aws.s3, ["account_public_access_block"])
 	no_account := object.union(object.remove(inp, ["aws"]), {"aws": object.union(object.remove(inp.aws, ["s3"]), {"s3": s3})})
-	count(policy.deny) == 0 with input as no_account
+	findings := policy.deny with input as no_account
+	count(findings) == 1
+	some f in findings
+	contains(f.msg, "could not be read")
 }

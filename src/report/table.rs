@@ -179,7 +179,15 @@ pub fn render(report: &Report, color: bool, width: u16) -> String {
         }
     );
     if !s.complete {
-        let _ = writeln!(out, "INCOMPLETE: some data could not be collected; a clean result would not mean a clean account.");
+        let why = if report.gaps.is_empty() {
+            "documented components were not found, so the rules anchored on them prove nothing"
+        } else {
+            "some data could not be collected"
+        };
+        let _ = writeln!(
+            out,
+            "INCOMPLETE: {why}; a clean result would not mean a clean account."
+        );
     }
     out
 }
