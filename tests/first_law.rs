@@ -194,7 +194,11 @@ fn assert_blocked(set: &PolicySet, eval: &Evaluation, anchors: &[&str], reporter
     for anchor in anchors {
         for id in anchored(set, anchor) {
             let (st, reason) = status[id];
-            assert_ne!(st, RuleStatus::Passed, "{id} passed although {anchor} is missing");
+            assert_ne!(
+                st,
+                RuleStatus::Passed,
+                "{id} passed although {anchor} is missing"
+            );
             if st == RuleStatus::NotEvaluated {
                 assert!(reason.unwrap().contains("blocked: "), "{id}: {reason:?}");
             }
@@ -221,7 +225,12 @@ fn a_missing_documented_component_blocks_the_rules_anchored_on_it() {
         .unwrap();
     for inv in [&reference, &drifted] {
         let eval = set.evaluate(inv).unwrap();
-        assert_blocked(&set, &eval, &["vpc", "load_balancer", "ecs_service"], "AA-NET-001");
+        assert_blocked(
+            &set,
+            &eval,
+            &["vpc", "load_balancer", "ecs_service"],
+            "AA-NET-001",
+        );
     }
 
     let set = policies();
@@ -231,7 +240,9 @@ fn a_missing_documented_component_blocks_the_rules_anchored_on_it() {
         .unwrap();
     assert_blocked(&set, &eval, &["load_balancer", "ecs_service"], "AA-LB-001");
     // The ECS service is gone.
-    let eval = set.evaluate(&emptied(&reference, "ecs", "services")).unwrap();
+    let eval = set
+        .evaluate(&emptied(&reference, "ecs", "services"))
+        .unwrap();
     assert_blocked(&set, &eval, &["ecs_service"], "AA-ECS-001");
 }
 

@@ -3,7 +3,7 @@
 use aws_sdk_cloudwatch::types::AlarmType;
 use aws_sdk_cloudwatch::Client;
 
-use super::ctx::{list_all, sorted, Ctx};
+use super::ctx::{list_all, sorted, Ctx, Present};
 use crate::inventory::cloudwatch::*;
 
 /// Collects metric alarms in the context's region.
@@ -23,8 +23,8 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> CloudWatch {
                 .unwrap_or_else(|| ctx.arn("cloudwatch", &format!("alarm:{name}")));
             alarms.push(Alarm {
                 meta: ctx.meta_untagged(arn, name),
-                namespace: a.namespace().map(str::to_owned),
-                metric_name: a.metric_name().map(str::to_owned),
+                namespace: a.namespace().present().map(str::to_owned),
+                metric_name: a.metric_name().present().map(str::to_owned),
                 dimensions: a
                     .dimensions()
                     .iter()
@@ -38,7 +38,7 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> CloudWatch {
                 statistic: a
                     .statistic()
                     .map(|s| s.as_str().to_owned())
-                    .or_else(|| a.extended_statistic().map(str::to_owned)),
+                    .or_else(|| a.extended_statistic().present().map(str::to_owned)),
                 comparison_operator: a
                     .comparison_operator()
                     .map(|c| c.as_str().to_owned())

@@ -13,6 +13,20 @@ pub use crate::aws::{Failure, RateLimiter};
 
 use crate::inventory::{Gap, ResourceMeta};
 
+/// `Some("")` in an AWS response means absent: some APIs (and the emulator) send empty
+/// strings for fields that are not set (an unassociated Elastic IP's `NetworkInterfaceId`).
+/// Every optional string a collector reads goes through [`Present::present`].
+pub trait Present<'a> {
+    /// The value, or `None` when it is missing or empty.
+    fn present(self) -> Option<&'a str>;
+}
+
+impl<'a> Present<'a> for Option<&'a str> {
+    fn present(self) -> Option<&'a str> {
+        self.filter(|s| !s.is_empty())
+    }
+}
+
 /// The context one collector runs in: one service in one region.
 #[derive(Debug)]
 pub struct Ctx {

@@ -13,7 +13,7 @@ use aws_sdk_ecs::types as t;
 use aws_sdk_ecs::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{list_all, sorted, Ctx};
+use super::ctx::{list_all, sorted, Ctx, Present};
 use crate::inventory::ecs::*;
 
 const DESCRIBE_CLUSTERS_BATCH: usize = 100;
@@ -180,7 +180,7 @@ fn service(ctx: &Ctx, s: &t::Service, cluster_arn: &str) -> Service {
                 .map(|c| c.capacity_provider())
                 .collect::<Vec<_>>(),
         )),
-        platform_version: s.platform_version().map(str::to_owned),
+        platform_version: s.platform_version().present().map(str::to_owned),
         desired_count: s.desired_count(),
         running_count: s.running_count(),
         task_definition: s.task_definition().unwrap_or_default().to_owned(),
@@ -198,8 +198,8 @@ fn service(ctx: &Ctx, s: &t::Service, cluster_arn: &str) -> Service {
             .load_balancers()
             .iter()
             .map(|lb| ServiceLoadBalancer {
-                target_group_arn: lb.target_group_arn().map(str::to_owned),
-                container_name: lb.container_name().map(str::to_owned),
+                target_group_arn: lb.target_group_arn().present().map(str::to_owned),
+                container_name: lb.container_name().present().map(str::to_owned),
                 container_port: lb.container_port(),
             })
             .collect(),
@@ -239,10 +239,10 @@ fn task_definition(ctx: &Ctx, td: &t::TaskDefinition, tag_list: &[t::Tag]) -> Ta
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>(),
         )),
-        cpu: td.cpu().map(str::to_owned),
-        memory: td.memory().map(str::to_owned),
-        task_role_arn: td.task_role_arn().map(str::to_owned),
-        execution_role_arn: td.execution_role_arn().map(str::to_owned),
+        cpu: td.cpu().present().map(str::to_owned),
+        memory: td.memory().present().map(str::to_owned),
+        task_role_arn: td.task_role_arn().present().map(str::to_owned),
+        execution_role_arn: td.execution_role_arn().present().map(str::to_owned),
         containers: td.container_definitions().iter().map(container).collect(),
     }
 }
@@ -295,7 +295,7 @@ fn container(c: &t::ContainerDefinition) -> Container {
             .collect(),
         privileged: c.privileged().unwrap_or(false),
         readonly_root_filesystem: c.readonly_root_filesystem().unwrap_or(false),
-        user: c.user().map(str::to_owned),
+        user: c.user().present().map(str::to_owned),
     }
 }
 
@@ -329,6 +329,18 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "CONNECTION_STRING",
 ];
 
+/// Whether a value only names where a secret is kept (a Secrets Manager secret or SSM
+/// parameter ARN, e.g. `DB_SECRET_ARN`): a reference the application resolves, not a credential.
+fn is_secret_reference(value: &str) -> bool {
+    let mut parts = value.splitn(6, ':');
+    let (arn, _partition, service) = (parts.next(), parts.next(), parts.next());
+    arn == Some("arn")
+        && matches!(service, Some("secretsmanager" | "ssm"))
+        && parts.nth(2).is_some_and(|resource| {
+            resource.starts_with("secret:") || resource.starts_with("parameter/")
+        })
+}
+
 /// Whether a plain environment variable looks like it carries a credential.
 ///
 /// True when the name suggests one and the value is not empty, or when the value itself has
@@ -336,7 +348,7 @@ const CREDENTIAL_NAMES: &[&str] = &[
 /// JWT, or a URL with an embedded password. Only this verdict is kept; the value is dropped.
 pub fn looks_like_credential(name: &str, value: &str) -> bool {
     let value = value.trim();
-    if value.is_empty() {
+    if value.is_empty() || is_secret_reference(value) {
         return false;
     }
     let upper = name.to_ascii_uppercase();
@@ -379,6 +391,16 @@ mod tests {
         assert!(!looks_like_credential("DB_PASSWORD", ""));
         assert!(!looks_like_credential("NODE_ENV", "production"));
         assert!(!looks_like_credential("PORT", "3000"));
+        // References to where a secret is kept are not secrets.
+        assert!(!looks_like_credential(
+            "DB_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCd"
+        ));
+        assert!(!looks_like_credential(
+            "API_TOKEN_PARAM",
+            "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/app/token"
+        ));
+        assert!(looks_like_credential("DB_SECRET", "arn-but-not-really"));
         assert!(!looks_like_credential(
             "API_URL",
             "https://api.example.com/v1"

@@ -10,7 +10,7 @@ use aws_sdk_elasticloadbalancingv2::types as t;
 use aws_sdk_elasticloadbalancingv2::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{list_all, sorted, Ctx};
+use super::ctx::{list_all, sorted, Ctx, Present};
 use crate::inventory::elbv2::*;
 
 /// The most ARNs one `DescribeTags` call accepts.
@@ -129,7 +129,7 @@ async fn target_groups(ctx: &Ctx, client: &Client) -> Vec<TargetGroup> {
                         tg.target_group_name().unwrap_or_default().to_owned(),
                         BTreeMap::new(),
                     ),
-                    vpc_id: tg.vpc_id().map(str::to_owned),
+                    vpc_id: tg.vpc_id().present().map(str::to_owned),
                     port: tg.port(),
                     protocol: tg.protocol().map(|p| p.as_str().to_owned()),
                     target_type: tg
@@ -140,8 +140,8 @@ async fn target_groups(ctx: &Ctx, client: &Client) -> Vec<TargetGroup> {
                     health_check: HealthCheck {
                         enabled: tg.health_check_enabled().unwrap_or(true),
                         protocol: tg.health_check_protocol().map(|p| p.as_str().to_owned()),
-                        port: tg.health_check_port().map(str::to_owned),
-                        path: tg.health_check_path().map(str::to_owned),
+                        port: tg.health_check_port().present().map(str::to_owned),
+                        path: tg.health_check_path().present().map(str::to_owned),
                         interval_seconds: tg.health_check_interval_seconds(),
                         timeout_seconds: tg.health_check_timeout_seconds(),
                         healthy_threshold: tg.healthy_threshold_count(),
@@ -159,15 +159,18 @@ async fn target_groups(ctx: &Ctx, client: &Client) -> Vec<TargetGroup> {
 }
 
 fn action(a: &t::Action) -> Action {
-    let mut target_groups: Vec<&str> = a.target_group_arn().into_iter().collect();
+    // The single target group and the forward config usually name the same group twice.
+    let mut target_groups: Vec<&str> = a.target_group_arn().present().into_iter().collect();
     if let Some(forward) = a.forward_config() {
         target_groups.extend(
             forward
                 .target_groups()
                 .iter()
-                .filter_map(|g| g.target_group_arn()),
+                .filter_map(|g| g.target_group_arn().present()),
         );
     }
+    target_groups.sort_unstable();
+    target_groups.dedup();
     Action {
         action_type: a
             .r#type()
@@ -176,11 +179,11 @@ fn action(a: &t::Action) -> Action {
         order: a.order(),
         target_groups: sorted(Some(&target_groups)),
         redirect: a.redirect_config().map(|r| Redirect {
-            protocol: r.protocol().unwrap_or("#{protocol}").to_owned(),
-            port: r.port().unwrap_or("#{port}").to_owned(),
-            host: r.host().unwrap_or("#{host}").to_owned(),
-            path: r.path().unwrap_or("/#{path}").to_owned(),
-            query: r.query().unwrap_or("#{query}").to_owned(),
+            protocol: r.protocol().present().unwrap_or("#{protocol}").to_owned(),
+            port: r.port().present().unwrap_or("#{port}").to_owned(),
+            host: r.host().present().unwrap_or("#{host}").to_owned(),
+            path: r.path().present().unwrap_or("/#{path}").to_owned(),
+            query: r.query().present().unwrap_or("#{query}").to_owned(),
             status_code: r
                 .status_code()
                 .map(|s| s.as_str().to_owned())
@@ -367,5 +370,74 @@ fn kind_of(arn: &str) -> &'static str {
         "elbv2.target_groups"
     } else {
         "elbv2.load_balancers"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The response → inventory mappings, pinned with the SDK's own types (no emulator).
+    use aws_sdk_elasticloadbalancingv2::types::{
+        ActionTypeEnum, ForwardActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
+        TargetGroupTuple,
+    };
+
+    use super::*;
+
+    #[test]
+    fn forward_actions_name_each_target_group_once() {
+        let a = action(
+            &t::Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn("arn:tg/app")
+                .forward_config(
+                    ForwardActionConfig::builder()
+                        .target_groups(
+                            TargetGroupTuple::builder()
+                                .target_group_arn("arn:tg/app")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+        assert_eq!(a.action_type, "forward");
+        assert_eq!(a.target_groups, ["arn:tg/app"]);
+        assert_eq!(a.redirect, None);
+    }
+
+    #[test]
+    fn redirects_keep_placeholders_for_unset_and_empty_fields() {
+        let a = action(
+            &t::Action::builder()
+                .r#type(ActionTypeEnum::Redirect)
+                .redirect_config(
+                    RedirectActionConfig::builder()
+                        .protocol("HTTPS")
+                        .port("443")
+                        .host("")
+                        .status_code(RedirectActionStatusCodeEnum::Http301)
+                        .build(),
+                )
+                .build(),
+        );
+        let r = a.redirect.unwrap();
+        assert_eq!((r.protocol.as_str(), r.port.as_str()), ("HTTPS", "443"));
+        assert_eq!((r.host.as_str(), r.path.as_str()), ("#{host}", "/#{path}"));
+        assert_eq!(r.status_code, "HTTP_301");
+    }
+
+    #[test]
+    fn actions_are_ordered() {
+        let mk = |o: i32| {
+            t::Action::builder()
+                .r#type(ActionTypeEnum::FixedResponse)
+                .order(o)
+                .build()
+        };
+        let out = actions(&[mk(2), mk(1)]);
+        assert_eq!(
+            out.iter().map(|a| a.order).collect::<Vec<_>>(),
+            [Some(1), Some(2)]
+        );
     }
 }

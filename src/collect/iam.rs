@@ -11,7 +11,7 @@ use aws_sdk_iam::types as t;
 use aws_sdk_iam::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{rfc3339, sorted, Ctx, Failure};
+use super::ctx::{rfc3339, sorted, Ctx, Failure, Present};
 use crate::inventory::iam::*;
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::ResourceMeta;
@@ -224,7 +224,7 @@ fn local_policy(ctx: &Ctx, p: &t::ManagedPolicyDetail) -> ManagedPolicy {
         meta,
         aws_managed: is_aws_managed(&arn),
         path: p.path().unwrap_or("/").to_owned(),
-        default_version_id: p.default_version_id().map(str::to_owned),
+        default_version_id: p.default_version_id().present().map(str::to_owned),
         attachment_count: p.attachment_count(),
         document,
     }
@@ -253,7 +253,8 @@ async fn aws_managed_policies(
                 Ok(out) => {
                     if let Some(p) = out.policy() {
                         policy.path = p.path().unwrap_or("/").to_owned();
-                        policy.default_version_id = p.default_version_id().map(str::to_owned);
+                        policy.default_version_id =
+                            p.default_version_id().present().map(str::to_owned);
                         policy.attachment_count = p.attachment_count();
                         meta.tags = Some(tags(p.tags()));
                     }
@@ -358,7 +359,7 @@ async fn oidc_providers(ctx: &Ctx, client: &Client) -> Vec<OidcProvider> {
         Ok(out) => out
             .open_id_connect_provider_list()
             .iter()
-            .filter_map(|p| p.arn().map(str::to_owned))
+            .filter_map(|p| p.arn().present().map(str::to_owned))
             .collect::<Vec<_>>(),
         Err(f) => {
             ctx.kind_gap("ListOpenIDConnectProviders", "iam.oidc_providers", f);

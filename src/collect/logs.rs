@@ -2,7 +2,7 @@
 
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::ctx::{list_all, Ctx};
+use super::ctx::{list_all, Ctx, Present};
 use crate::inventory::logs::*;
 
 /// Collects log groups in the context's region.
@@ -28,7 +28,7 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> Logs {
                 log_groups.push(LogGroup {
                     meta: ctx.meta_untagged(arn, name),
                     retention_in_days: g.retention_in_days(),
-                    kms_key_id: g.kms_key_id().map(str::to_owned),
+                    kms_key_id: g.kms_key_id().present().map(str::to_owned),
                     log_group_class: g.log_group_class().map(|c| c.as_str().to_owned()),
                     stored_bytes: g.stored_bytes(),
                 });

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{list_all, Ctx, Failure};
+use super::ctx::{list_all, Ctx, Failure, Present};
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::s3::*;
 use crate::inventory::ResourceMeta;
@@ -70,7 +70,10 @@ pub async fn collect(ctx: &Ctx, global: &Client, clients: &dyn RegionalClients) 
         global.list_buckets().into_paginator().send(),
         |page| {
             listed.extend(page.buckets().iter().filter_map(|b| {
-                Some((b.name()?.to_owned(), b.bucket_region().map(str::to_owned)))
+                Some((
+                    b.name()?.to_owned(),
+                    b.bucket_region().present().map(str::to_owned),
+                ))
             }));
         }
     );
@@ -308,5 +311,18 @@ pub async fn account_public_access_block(
             ctx.kind_gap(OPERATION, ACCOUNT_KIND, f);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_locations() {
+        assert_eq!(location_to_region(None), "us-east-1");
+        assert_eq!(location_to_region(Some("")), "us-east-1");
+        assert_eq!(location_to_region(Some("EU")), "eu-west-1");
+        assert_eq!(location_to_region(Some("eu-central-1")), "eu-central-1");
     }
 }

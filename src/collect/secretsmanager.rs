@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use aws_sdk_secretsmanager::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{list_all, rfc3339, Ctx, Failure};
+use super::ctx::{list_all, rfc3339, Ctx, Failure, Present};
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::secretsmanager::*;
 
@@ -45,9 +45,9 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> SecretsManager {
                         s.name().unwrap_or_default().to_owned(),
                         tags,
                     ),
-                    kms_key_id: s.kms_key_id().map(str::to_owned),
+                    kms_key_id: s.kms_key_id().present().map(str::to_owned),
                     rotation_enabled: s.rotation_enabled().unwrap_or(false),
-                    rotation_lambda_arn: s.rotation_lambda_arn().map(str::to_owned),
+                    rotation_lambda_arn: s.rotation_lambda_arn().present().map(str::to_owned),
                     last_rotated_at: rfc3339(s.last_rotated_date()),
                     last_accessed_at: rfc3339(s.last_accessed_date()),
                     resource_policy: None,

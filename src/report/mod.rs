@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Severity};
+use crate::finding::{RuleResult, RuleStatus};
 use crate::inventory::Gap;
-use crate::policy::{RuleResult, RuleStatus};
 
 /// Version of the JSON report envelope.
 pub const REPORT_VERSION: u32 = 1;

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 
 use super::Report;
+use crate::finding::RuleStatus;
 use crate::finding::Severity;
-use crate::policy::RuleStatus;
 
 /// A value in at most 80 characters (the JSON report has it whole).
 fn compact(v: &serde_json::Value) -> String {

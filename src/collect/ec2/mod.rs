@@ -7,23 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Tag, VpcAttributeName};
+use aws_sdk_ec2::types::VpcAttributeName;
 use aws_sdk_ec2::Client;
 use futures::{stream, StreamExt};
 
-use super::ctx::{list_all, sorted, Ctx, Failure};
+use super::ctx::{list_all, sorted, Ctx, Failure, Present};
 use crate::inventory::ec2::*;
-
-fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_owned(),
-                t.value().unwrap_or_default().to_owned(),
-            ))
-        })
-        .collect()
-}
 
 /// Collects every EC2 networking kind in the context's region.
 pub async fn collect(ctx: &Ctx, client: &Client) -> Ec2 {
@@ -73,10 +62,10 @@ async fn vpcs(ctx: &Ctx, client: &Client) -> Vec<Vpc> {
                             .and_then(|s| s.state())
                             .is_none_or(|s| s.as_str() == "associated")
                     })
-                    .filter_map(|a| a.cidr_block().map(str::to_owned))
+                    .filter_map(|a| a.cidr_block().present().map(str::to_owned))
                     .collect();
                 if cidr_blocks.is_empty() {
-                    cidr_blocks.extend(v.cidr_block().map(str::to_owned));
+                    cidr_blocks.extend(v.cidr_block().present().map(str::to_owned));
                 }
                 cidr_blocks.sort();
                 cidr_blocks.dedup();
@@ -164,7 +153,7 @@ async fn subnets(ctx: &Ctx, client: &Client) -> Vec<Subnet> {
                     vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
                     cidr_block: s.cidr_block().unwrap_or_default().to_owned(),
                     availability_zone: s.availability_zone().unwrap_or_default().to_owned(),
-                    availability_zone_id: s.availability_zone_id().map(str::to_owned),
+                    availability_zone_id: s.availability_zone_id().present().map(str::to_owned),
                     map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
                     default_for_az: s.default_for_az().unwrap_or(false),
                     state: s.state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
@@ -173,44 +162,6 @@ async fn subnets(ctx: &Ctx, client: &Client) -> Vec<Subnet> {
         }
     );
     out
-}
-
-fn route_target(r: &aws_sdk_ec2::types::Route) -> RouteTarget {
-    if let Some(id) = r.nat_gateway_id() {
-        return RouteTarget::NatGateway(id.to_owned());
-    }
-    if let Some(id) = r.transit_gateway_id() {
-        return RouteTarget::TransitGateway(id.to_owned());
-    }
-    if let Some(id) = r.vpc_peering_connection_id() {
-        return RouteTarget::VpcPeeringConnection(id.to_owned());
-    }
-    if let Some(id) = r.egress_only_internet_gateway_id() {
-        return RouteTarget::EgressOnlyInternetGateway(id.to_owned());
-    }
-    if let Some(id) = r.gateway_id() {
-        return match id {
-            "local" => RouteTarget::Local,
-            id if id.starts_with("igw-") => RouteTarget::InternetGateway(id.to_owned()),
-            id if id.starts_with("vgw-") => RouteTarget::VpnGateway(id.to_owned()),
-            id if id.starts_with("vpce-") => RouteTarget::VpcEndpoint(id.to_owned()),
-            id => RouteTarget::Other(id.to_owned()),
-        };
-    }
-    if let Some(id) = r.instance_id() {
-        return RouteTarget::Instance(id.to_owned());
-    }
-    if let Some(id) = r.network_interface_id() {
-        return RouteTarget::NetworkInterface(id.to_owned());
-    }
-    if let Some(id) = r
-        .carrier_gateway_id()
-        .or(r.local_gateway_id())
-        .or(r.core_network_arn())
-    {
-        return RouteTarget::Other(id.to_owned());
-    }
-    RouteTarget::Other(String::new())
 }
 
 async fn route_tables(ctx: &Ctx, client: &Client) -> Vec<RouteTable> {
@@ -350,72 +301,12 @@ async fn elastic_ips(ctx: &Ctx, client: &Client) -> Vec<ElasticIp> {
         Ok(page) => page
             .addresses()
             .iter()
-            .map(|a| {
-                let id = a
-                    .allocation_id()
-                    .or(a.public_ip())
-                    .unwrap_or_default()
-                    .to_owned();
-                ElasticIp {
-                    meta: ctx.meta(
-                        ctx.arn("ec2", &format!("elastic-ip/{id}")),
-                        id,
-                        tags(a.tags()),
-                    ),
-                    public_ip: a.public_ip().unwrap_or_default().to_owned(),
-                    association_id: a.association_id().map(str::to_owned),
-                    network_interface_id: a.network_interface_id().map(str::to_owned),
-                    instance_id: a.instance_id().map(str::to_owned),
-                    associated: a.association_id().is_some()
-                        || a.network_interface_id().is_some()
-                        || a.instance_id().is_some(),
-                }
-            })
+            .map(|a| elastic_ip(ctx, a))
             .collect(),
         Err(f) => {
             ctx.kind_gap("DescribeAddresses", "ec2.elastic_ips", f);
             Vec::new()
         }
-    }
-}
-
-/// Protocol as a name: AWS reports names for the common ones, numbers for the rest.
-fn protocol(p: &str) -> String {
-    match p {
-        "-1" => "all".to_owned(),
-        "6" => "tcp".to_owned(),
-        "17" => "udp".to_owned(),
-        "1" => "icmp".to_owned(),
-        "58" => "icmpv6".to_owned(),
-        other => other.to_ascii_lowercase(),
-    }
-}
-
-fn rule(r: &aws_sdk_ec2::types::SecurityGroupRule) -> SecurityGroupRule {
-    let protocol = protocol(r.ip_protocol().unwrap_or("-1"));
-    let (from_port, to_port) = match (protocol.as_str(), r.from_port(), r.to_port()) {
-        ("all", _, _) => (0, 65535),
-        ("tcp" | "udp", None | Some(-1), _) => (0, 65535),
-        (_, from, to) => (from.unwrap_or(-1), to.unwrap_or(-1)),
-    };
-    let peer = if let Some(c) = r.cidr_ipv4() {
-        Peer::CidrIpv4(c.to_owned())
-    } else if let Some(c) = r.cidr_ipv6() {
-        Peer::CidrIpv6(c.to_owned())
-    } else if let Some(g) = r.referenced_group_info().and_then(|g| g.group_id()) {
-        Peer::SecurityGroup(g.to_owned())
-    } else if let Some(p) = r.prefix_list_id() {
-        Peer::PrefixList(p.to_owned())
-    } else {
-        Peer::None
-    };
-    SecurityGroupRule {
-        protocol,
-        from_port,
-        to_port,
-        peer,
-        rule_id: r.security_group_rule_id().unwrap_or_default().to_owned(),
-        description: r.description().filter(|d| !d.is_empty()).map(str::to_owned),
     }
 }
 
@@ -501,3 +392,9 @@ async fn security_groups(ctx: &Ctx, client: &Client) -> Vec<SecurityGroup> {
     }
     groups
 }
+
+mod map;
+#[cfg(test)]
+mod tests;
+
+use map::{elastic_ip, route_target, rule, tags};

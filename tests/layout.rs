@@ -1,0 +1,145 @@
+//! The layout's rules, enforced: only `aws/`, `collect/` and `fix/` use the AWS SDK crates, and
+//! no module reaches up to a later stage (gather → judge → present → command line).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `(module, text)` for every file under src/, the module being the first path component
+/// (`collect` for src/collect/ec2.rs, `config` for src/config.rs).
+fn modules() -> Vec<(String, String, String)> {
+    let src = support::root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&src).unwrap().to_string_lossy().to_string();
+            let module = rel
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_owned();
+            let text = std::fs::read_to_string(&p).unwrap();
+            (rel, module, text)
+        })
+        .collect()
+}
+
+/// Code lines only (comments and doc comments dropped), so docs may name anything.
+fn code(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn only_aws_collect_and_fix_use_the_sdk() {
+    // Paths into the SDK crates (`aws_sdk_ec2::…`, `use aws_config::…`), not mere mentions
+    // such as a log filter string.
+    let sdk = ["aws_sdk_", "aws_config::", "aws_smithy_", "aws_types::"];
+    let mut offenders = Vec::new();
+    for (rel, module, text) in modules() {
+        if matches!(module.as_str(), "aws" | "collect" | "fix") {
+            continue;
+        }
+        let code = code(&text);
+        for name in sdk {
+            let hit = code.match_indices(name).any(|(i, _)| {
+                let rest = &code[i..];
+                let path_end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'));
+                path_end.is_some_and(|e| rest[e..].starts_with("::"))
+            });
+            if hit {
+                offenders.push(format!("src/{rel} uses {name}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn no_module_reaches_up_a_stage() {
+    // What each module may not name: later stages, and the command line.
+    let forbidden: &[(&str, &[&str])] = &[
+        (
+            "cidr",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
+            "inventory",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
+            "aws",
+            &[
+                "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
+            "collect",
+            &["config", "policy", "scan", "report", "cli", "fix"],
+        ),
+        (
+            "config",
+            &["aws", "collect", "policy", "scan", "report", "cli", "fix"],
+        ),
+        (
+            "finding",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
+            "policy",
+            &["aws", "collect", "config", "scan", "report", "cli", "fix"],
+        ),
+        ("scan", &["aws", "collect", "report::table", "cli", "fix"]),
+        (
+            "report",
+            &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
+        ),
+    ];
+    let mut offenders = Vec::new();
+    for (rel, module, text) in modules() {
+        let Some((_, banned)) = forbidden.iter().find(|(m, _)| *m == module) else {
+            continue;
+        };
+        let code = code(&text);
+        for b in *banned {
+            if code.contains(&format!("crate::{b}")) || code.contains(&format!("super::{b}::")) {
+                offenders.push(format!("src/{rel} ({module}) names crate::{b}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn files_stay_small_or_say_why() {
+    let mut offenders = Vec::new();
+    for (rel, _, text) in modules() {
+        let lines = text.lines().count();
+        if lines > 450 && !text.contains("Longer than 400 lines because") {
+            offenders.push(format!("src/{rel}: {lines} lines"));
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
