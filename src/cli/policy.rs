@@ -17,6 +17,8 @@ pub(super) fn list(args: &PolicyArgs, format: Format) -> anyhow::Result<u8> {
                         "title": p.meta.title,
                         "resource_type": p.meta.custom.resource_type,
                         "requires": p.meta.custom.requires,
+                        "reads": p.reads,
+                        "anchors": p.meta.custom.anchors,
                         "fix": p.meta.custom.remediation.fix,
                         "source": format!("{}:{}", p.path, p.deny_line),
                     })
