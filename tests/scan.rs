@@ -11,6 +11,7 @@ fn archaudit() -> assert_cmd::Command {
     // Hermetic: no ./archaudit.toml, no colour, no AWS settings.
     cmd.current_dir(support::root().join("fixtures"))
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL");
     cmd
@@ -108,6 +109,9 @@ fn exit_codes_follow_fail_on_and_completeness() {
             &["drift/ssh_open_to_world.json", "--fail-on", "critical"],
             1,
         ),
+        // Report-only runs: findings never fail, but an incomplete result still does.
+        (&["drift/ssh_open_to_world.json", "--fail-on", "never"], 0),
+        (&["drift/collection_gaps.json", "--fail-on", "never"], 2),
     ];
     for (args, code) in cases {
         let mut full = vec!["scan", "--inventory"];
@@ -396,4 +400,95 @@ fn every_policy_is_documented() {
             "{id} is missing from docs/policies.md"
         );
     }
+}
+
+/// The small things a new user trips over, each pinned.
+#[test]
+fn papercuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+
+    // Missing files: one OS message, no `:0:0` position.
+    for (args, needle) in [
+        (
+            vec!["scan", "--inventory", "/nonexistent/inv.json"],
+            "cannot read inventory /nonexistent/inv.json: No such file",
+        ),
+        (
+            vec![
+                "scan",
+                "--inventory",
+                "reference.json",
+                "--config",
+                "/nonexistent/a.toml",
+            ],
+            "/nonexistent/a.toml: cannot read: No such file",
+        ),
+    ] {
+        let out = run(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains(needle), "{stderr}");
+        assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+        assert!(
+            !stderr.contains(":0:0") && !stderr.contains(":0:"),
+            "{stderr}"
+        );
+    }
+
+    // `-o -` is stdout, not a file named `-`.
+    let out = archaudit()
+        .current_dir(dir.path())
+        .args(["scan", "--inventory"])
+        .arg(support::root().join("fixtures/reference.json"))
+        .args(["--format", "json", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(serde_json::from_slice::<Value>(&out.stdout).is_ok());
+    assert!(!dir.path().join("-").exists());
+
+    // AWS flags belong to the commands that talk to AWS.
+    assert_usage_error(&["policy", "list", "--region", "us-east-1"], "--region");
+    assert_usage_error(&["init", "--profile", "x"], "--profile");
+
+    // Waivers: by alias-free id and table id; an unknown policy is an error with its line.
+    let base = archaudit::config::DEFAULT_TOML
+        .split("# Waivers accept")
+        .next()
+        .unwrap()
+        .to_owned();
+    let waiver = |policy: &str, resource: &str| {
+        format!("{base}\n[[waivers]]\npolicy = \"{policy}\"\nresource = \"{resource}\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n")
+    };
+    std::fs::write(path("unknown.toml"), waiver("AA-NOPE-001", "*")).unwrap();
+    let line = base.lines().count() + 3;
+    assert_usage_error(
+        &[
+            "scan",
+            "--inventory",
+            "drifted.json",
+            "--config",
+            &path("unknown.toml"),
+        ],
+        &format!("unknown.toml:{line}:10: waiver names policy `AA-NOPE-001`"),
+    );
+    std::fs::write(path("byid.toml"), waiver("AA-NET-008", "eipalloc-*")).unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "drifted.json",
+        "--format",
+        "json",
+        "--config",
+        &path("byid.toml"),
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let eips: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"] == "AA-NET-008")
+        .collect();
+    assert!(!eips.is_empty() && eips.iter().all(|f| f["waived"].is_object()));
 }

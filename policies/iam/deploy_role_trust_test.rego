@@ -40,3 +40,19 @@ test_extra_principal_is_found if {
 test_no_conditions_at_all_is_found if {
 	count(policy.deny) == 2 with input as with_statement(object.remove(st, ["condition"]))
 }
+
+# `*` in the documented subject stops at `:` (as in OPA's glob.match with [":"]): a subject
+# that adds claims after the environment is broader than documented.
+test_subject_with_extra_claims_is_found if {
+	v := "repo:example-org/archaudit-app:environment:prod:job_workflow_ref:other/repo/.github/workflows/x.yml@main"
+	cond := object.union(st.condition, {"StringLike": {"token.actions.githubusercontent.com:sub": [v]}})
+	findings := policy.deny with input as with_statement(object.union(st, {"condition": cond}))
+	count(findings) == 1
+	some f in findings
+	f.actual == v
+}
+
+test_documented_environment_subject_passes if {
+	cond := object.union(st.condition, {"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/archaudit-app:environment:prod"]}})
+	count(policy.deny) == 0 with input as with_statement(object.union(st, {"condition": cond}))
+}

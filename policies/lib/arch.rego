@@ -166,7 +166,7 @@ deploy_roles contains r if {
 
 state_buckets contains b if {
 	some b in input.aws.s3.buckets
-	glob.match(spec.state_bucket.name_pattern, [], b.id)
+	regex.match(spec.state_bucket.name_regex, b.id)
 }
 
 state_buckets contains b if {

@@ -12,9 +12,6 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(name = "archaudit", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// AWS connection and collection settings.
-    #[command(flatten)]
-    pub aws: AwsArgs,
     /// More logging on stderr (-v: debug, -vv: also the AWS SDK).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -27,29 +24,52 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct AwsArgs {
     /// Named profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE or `default`).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Region to collect; repeat or comma-separate for several, `all` for every enabled region
     /// (default: AWS_REGION or the profile's region).
-    #[arg(
-        long = "region",
-        global = true,
-        value_name = "REGION",
-        value_delimiter = ','
-    )]
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
     /// Send every AWS call to this endpoint instead (an emulator such as moto).
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Client-side limit of API calls per second per service (0: no limit).
-    #[arg(long, global = true, default_value_t = 20.0, value_name = "N")]
+    #[arg(long, default_value_t = 20.0, value_name = "N")]
     pub max_rps: f64,
     /// Per-resource calls in flight per service and region.
-    #[arg(long, global = true, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
     /// Attempts per call (first try included) under the SDK's adaptive retry mode.
-    #[arg(long, global = true, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     pub max_attempts: u32,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any finding.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+    /// No finding fails the run (report-only runs).
+    Never,
+}
+
+impl FailOn {
+    /// The lowest failing severity; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
 }
 
 /// Subcommands.
@@ -87,6 +107,9 @@ pub struct PolicyArgs {
 /// `archaudit scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    /// AWS connection and collection settings (live scans).
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Scan this inventory (from `archaudit collect`) instead of the live account.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
@@ -99,9 +122,10 @@ pub struct ScanArgs {
     /// Write the report here instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity is not waived.
-    #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    /// Exit 1 when a finding at or above this severity is not waived (`never`: report only;
+    /// an incomplete result still exits 2 unless --allow-incomplete).
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
     /// Do not exit 2 when collection had gaps or rules could not be evaluated.
     #[arg(long)]
     pub allow_incomplete: bool,
@@ -147,6 +171,9 @@ pub enum PolicyCommand {
 /// `archaudit collect`.
 #[derive(Debug, Args)]
 pub struct CollectArgs {
+    /// AWS connection and collection settings.
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Write the inventory here instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -7,8 +7,11 @@ use crate::collect::{self, Service};
 use crate::inventory::{Inventory, NOT_COLLECTED};
 
 pub(super) fn options(aws: &AwsArgs, services: Vec<Service>) -> anyhow::Result<collect::Options> {
-    if aws.max_rps < 0.0 || !aws.max_rps.is_finite() {
-        anyhow::bail!("--max-rps must be a number >= 0, got {}", aws.max_rps);
+    if !aws.max_rps.is_finite() || aws.max_rps < 0.0 || (aws.max_rps > 0.0 && aws.max_rps < 0.1) {
+        anyhow::bail!(
+            "--max-rps must be 0 (no limit) or at least 0.1 calls per second, got {}",
+            aws.max_rps
+        );
     }
     Ok(collect::Options {
         aws: crate::aws::Options {
@@ -29,8 +32,8 @@ pub(super) fn options(aws: &AwsArgs, services: Vec<Service>) -> anyhow::Result<c
     })
 }
 
-pub(super) fn run(aws: &AwsArgs, args: CollectArgs) -> anyhow::Result<u8> {
-    let options = options(aws, args.services)?;
+pub(super) fn run(args: CollectArgs) -> anyhow::Result<u8> {
+    let options = options(&args.aws, args.services)?;
     let inventory = runtime()?.block_on(collect::collect(&options))?;
     let mut json = serde_json::to_string_pretty(&inventory)?;
     json.push('\n');

@@ -69,17 +69,18 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Collect(args) => collect::run(&cli.aws, args),
+        Command::Collect(args) => collect::run(args),
         Command::Schema => {
             write_output(None, crate::inventory::json_schema().as_bytes())?;
             Ok(EXIT_OK)
         }
-        Command::Scan(args) => scan::run(&cli.aws, args),
+        Command::Scan(args) => scan::run(args),
         Command::Init(args) => init::run(&args),
         Command::Policy(PolicyCommand::List { policy, format }) => policy::list(&policy, format),
         Command::Policy(PolicyCommand::Test { policy, coverage }) => {

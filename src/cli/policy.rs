@@ -30,10 +30,12 @@ pub(super) fn list(args: &PolicyArgs, format: Format) -> anyhow::Result<u8> {
         }
         Format::Table => {
             let mut table = comfy_table::Table::new();
-            table
-                .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_width(160);
-            table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            if let Some(width) = crate::report::table::terminal_width() {
+                table
+                    .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                    .set_width(width);
+            }
             table.set_header(vec!["Id", "Severity", "Title", "Fix"]);
             for p in set.policies() {
                 table.add_row(vec![

@@ -32,14 +32,18 @@ pub struct Config {
     /// `data.archaudit.params` (the built-in architecture keeps its typed section).
     #[serde(default)]
     pub params: BTreeMap<String, Spanned<toml::Value>>,
+    /// The file it was read from and its text, to locate later errors (a waiver naming a
+    /// policy that does not exist is only known once the policies are loaded).
+    #[serde(skip)]
+    source: (String, String),
 }
 
 /// An accepted finding.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
-    /// Policy id.
-    pub policy: String,
+    /// Policy id or one of its aliases.
+    pub policy: Spanned<String>,
     /// Resource ARN glob.
     pub resource: Spanned<String>,
     /// Why.
@@ -50,9 +54,9 @@ pub struct Waiver {
     pub expires: Spanned<String>,
 }
 
-/// An invalid configuration, located.
+/// An invalid configuration, located (line 0: the file as a whole, e.g. unreadable).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
+#[error("{}: {message}", at(path, *line, *column))]
 pub struct ConfigError {
     /// The file.
     pub path: String,
@@ -62,6 +66,14 @@ pub struct ConfigError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
+}
+
+fn at(path: &str, line: usize, column: usize) -> String {
+    match (line, column) {
+        (0, _) => path.to_owned(),
+        (l, 0) => format!("{path}:{l}"),
+        (l, c) => format!("{path}:{l}:{c}"),
+    }
 }
 
 fn locate(text: &str, offset: usize) -> (usize, usize) {
@@ -101,8 +113,9 @@ impl Config {
                 message,
             }
         };
-        let config: Config =
+        let mut config: Config =
             toml::from_str(text).map_err(|e| err_at(e.span(), e.message().to_owned()))?;
+        config.source = (origin.to_owned(), text.to_owned());
         config
             .validate()
             .map_err(|(span, message)| err_at(Some(span), message))?;
@@ -221,6 +234,17 @@ impl Config {
         Ok(())
     }
 
+    /// An error about the value at `span` of this config's file.
+    pub fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
+        let (line, column) = locate(&self.source.1, span.start);
+        ConfigError {
+            path: self.source.0.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+
     /// `[params]` as the policies see it (`data.archaudit.params`): TOML dates become strings.
     pub fn params_json(&self) -> serde_json::Value {
         serde_json::Value::Object(
@@ -232,9 +256,93 @@ impl Config {
     }
 
     /// The architecture as the policies see it (`data.archaudit.architecture`).
+    ///
+    /// Globs are also given as anchored regular expressions, so that policies match with
+    /// `regex.match`, which regorus and OPA agree on (their `glob.match` do not: regorus ignores
+    /// the `:` delimiter, and both treat `.` as one by default, so `*terraform-state*` would
+    /// not match `acme.terraform-state.prod`): `state_bucket.name_regex` (no delimiter) and
+    /// `github_oidc.allowed_subject_regexes` (`*` stops at `:`, `**` does not).
     pub fn architecture_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.architecture).unwrap_or(serde_json::Value::Null)
+        let mut v = serde_json::to_value(&self.architecture).unwrap_or(serde_json::Value::Null);
+        let a = &self.architecture;
+        v["state_bucket"]["name_regex"] =
+            serde_json::Value::String(glob_to_regex(a.state_bucket.name_pattern.get_ref(), None));
+        v["github_oidc"]["allowed_subject_regexes"] = a
+            .github_oidc
+            .allowed_subjects
+            .iter()
+            .map(|p| serde_json::Value::String(glob_to_regex(p.get_ref(), Some(':'))))
+            .collect();
+        v
     }
+}
+
+/// An anchored regular expression matching what the glob `pattern` matches: `*` any run of
+/// characters other than `delimiter`, `**` any run at all, `?` one non-delimiter character,
+/// `[…]` a class, `{a,b}` alternatives; everything else literally.
+pub fn glob_to_regex(pattern: &str, delimiter: Option<char>) -> String {
+    let not_delim = match delimiter {
+        Some(d) => format!("[^{}]", regex_escape(&d.to_string())),
+        None => ".".to_owned(),
+    };
+    let mut out = String::from("^");
+    let mut chars = pattern.chars().peekable();
+    let mut in_braces = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                out.push_str(".*");
+            }
+            '*' => out.push_str(&format!("{not_delim}*")),
+            '?' => out.push_str(&not_delim),
+            '[' => {
+                out.push('[');
+                if chars.peek() == Some(&'!') {
+                    chars.next();
+                    out.push('^');
+                }
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                    if c == '\\' || c == '[' || c == '^' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push(']');
+            }
+            '{' => {
+                in_braces += 1;
+                out.push_str("(?:");
+            }
+            ',' if in_braces > 0 => out.push('|'),
+            '}' if in_braces > 0 => {
+                in_braces -= 1;
+                out.push(')');
+            }
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    out.push_str(&regex_escape(&next.to_string()));
+                }
+            }
+            other => out.push_str(&regex_escape(&other.to_string())),
+        }
+    }
+    out.push('$');
+    out
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn finite(v: &toml::Value) -> bool {
@@ -336,6 +444,32 @@ mod tests {
         let err =
             Config::parse(&format!("{DEFAULT_TOML}\n[params]\nx = nan\n"), "p.toml").unwrap_err();
         assert_eq!(err.line, DEFAULT_TOML.lines().count() + 3, "{err}");
+    }
+
+    #[test]
+    fn globs_become_anchored_regexes() {
+        let re = |p: &str, d: Option<char>, s: &str| {
+            regex::Regex::new(&glob_to_regex(p, d)).unwrap().is_match(s)
+        };
+        assert!(re("*terraform-state*", None, "acme.terraform-state.prod"));
+        assert!(!re("*terraform-state*", None, "acme-state"));
+        let env = "repo:org/app:environment:*";
+        assert!(re(env, Some(':'), "repo:org/app:environment:prod"));
+        assert!(re(env, Some(':'), "repo:org/app:environment:*"));
+        assert!(!re(
+            env,
+            Some(':'),
+            "repo:org/app:environment:prod:job_workflow_ref:x"
+        ));
+        assert!(re("repo:org/app:**", Some(':'), "repo:org/app:a:b"));
+        assert!(!re(
+            "repo:org/app:ref:refs/heads/main",
+            Some(':'),
+            "repo:org/app:ref:refs/heads/mainx"
+        ));
+        assert!(re("a?c", None, "abc") && !re("a.c", None, "abc"));
+        assert!(re("{dev,prod}-*", None, "prod-1") && !re("{dev,prod}-*", None, "test-1"));
+        assert!(re("[ab]x", None, "bx") && !re("[!ab]x", None, "bx"));
     }
 
     #[test]

@@ -226,12 +226,12 @@ pub struct Aws {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read inventory {path}: {source}")]
+    #[error("cannot read inventory {path}: {message}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error, as text (kept out of the error chain so it is printed once).
+        message: String,
     },
     /// The file is not a valid inventory (with line and column).
     #[error("invalid inventory {path}:{line}:{column}: {message}")]
@@ -259,9 +259,9 @@ impl Inventory {
     /// Reads and validates an inventory JSON file.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
             path: display.clone(),
-            source,
+            message: e.to_string(),
         })?;
         Inventory::from_json(&text, &display)
     }

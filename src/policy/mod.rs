@@ -66,7 +66,7 @@ pub struct Policy {
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// A policy file is invalid.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}: {message}", if *line == 0 { path.clone() } else { format!("{path}:{line}") })]
     Invalid {
         /// File.
         path: String,

@@ -34,8 +34,26 @@ fn colour(s: Severity) -> Color {
     }
 }
 
-/// Renders the report; `color` enables ANSI colours, `width` the table width.
-pub fn render(report: &Report, color: bool, width: u16) -> String {
+/// The width tables may take: `COLUMNS` when set, else the terminal's width when stdout is
+/// one, else unlimited (piped output is never wrapped).
+pub fn terminal_width() -> Option<u16> {
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c >= 40)
+    {
+        return Some(cols);
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Table::new().width();
+    }
+    None
+}
+
+/// Renders the report; `color` enables ANSI colours; `width` bounds the tables (`None`:
+/// unlimited). Fix commands are printed whole below each table, never wrapped or cut, so they
+/// can be copied and run.
+pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -45,6 +63,7 @@ pub fn render(report: &Report, color: bool, width: u16) -> String {
         report.regions.join(", "),
         report.collected_at
     );
+    let mut number = 0;
     for severity in [
         Severity::Critical,
         Severity::High,
@@ -66,55 +85,84 @@ pub fn render(report: &Report, color: bool, width: u16) -> String {
             rows.len()
         );
         let mut table = Table::new();
-        table
-            .load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(width);
+        table.load_preset(presets::UTF8_FULL_CONDENSED);
+        match width {
+            Some(w) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
         if !color {
             table.force_no_tty();
         } else {
             table.enforce_styling();
         }
         table.set_header(vec![
+            "#",
             "Policy",
             "Resource",
             "Finding",
             "Expected → actual",
-            "Fix",
         ]);
+        let mut fixes = Vec::new();
         for f in rows {
-            // The first line of the CLI remediation (placeholders in <angle brackets>).
-            let fix = f
-                .remediation
-                .cli
-                .as_deref()
-                .and_then(|c| c.lines().next())
-                .unwrap_or(&f.remediation.summary)
-                .to_owned();
+            number += 1;
             let mut policy = Cell::new(&f.policy_id);
             if color {
                 policy = policy.fg(colour(severity));
             }
             table.add_row(vec![
+                Cell::new(number),
                 policy,
                 Cell::new(format!("{}\n{}", f.resource.id, f.resource.resource_type)),
                 Cell::new(&f.message),
                 Cell::new(format!("{} → {}", compact(&f.expected), compact(&f.actual))),
-                Cell::new(fix),
             ]);
+            fixes.push((number, f));
         }
         let _ = writeln!(out, "{table}");
+        for (n, f) in fixes {
+            match f.remediation.cli.as_deref() {
+                Some(cli) => {
+                    let _ = writeln!(out, "  #{n} fix: {}", f.remediation.summary);
+                    for line in cli.lines() {
+                        let _ = writeln!(out, "      {line}");
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "  #{n} fix: {}", f.remediation.summary);
+                }
+            }
+        }
     }
-    let waived = report
+    let waived: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.waived.is_some())
-        .count();
-    if waived > 0 {
-        let _ = writeln!(
-            out,
-            "\n{waived} finding(s) waived in archaudit.toml (listed in the JSON report)."
-        );
+        .filter_map(|f| f.waived.as_ref().map(|w| (f, w)))
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "\nWAIVED ({}) in archaudit.toml:", waived.len());
+        for (f, w) in waived {
+            let line = format!(
+                "  {} {} {}: {} (waived by {} until {}: {})",
+                f.severity.as_str(),
+                f.policy_id,
+                f.resource.id,
+                f.message,
+                w.owner,
+                w.expires,
+                w.reason
+            );
+            if color {
+                let _ = writeln!(out, "\x1b[2m{line}\x1b[0m");
+            } else {
+                let _ = writeln!(out, "{line}");
+            }
+        }
     }
     let not_evaluated: Vec<_> = report.rules.iter().filter(|r| r.reason.is_some()).collect();
     if !not_evaluated.is_empty() {
