@@ -118,6 +118,34 @@ services contains s if {
 	s.id == spec.ecs.service
 }
 
+# --- the architecture's scope: what the documentation does not name but lives in its places --
+
+# Clusters the documented services run in.
+cluster_arns := {s.cluster_arn | some s in services}
+
+# Every ECS service in the architecture's scope: the documented ones, every other service in
+# their clusters, and every service whose tasks run in the architecture VPC's subnets.
+scope_services contains s if some s in services
+
+scope_services contains s if {
+	some s in input.aws.ecs.services
+	s.cluster_arn in cluster_arns
+}
+
+scope_services contains s if {
+	some s in input.aws.ecs.services
+	some x in s.network.subnets
+	subnets_by_id[x]
+}
+
+# Internet-facing load balancers in the architecture VPC that the documentation does not name.
+undocumented_load_balancers contains lb if {
+	some lb in input.aws.elbv2.load_balancers
+	lb.scheme == "internet-facing"
+	lb.vpc_id in vpc_ids
+	not lb.arn in alb_arns
+}
+
 task_definitions_by_arn := {t.arn: t | some t in input.aws.ecs.task_definitions}
 
 task_definitions contains td if {
@@ -175,6 +203,25 @@ state_buckets contains b if {
 }
 
 # --- helpers -------------------------------------------------------------------------------
+
+# The administrative ports a security-group rule opens (undefined when none). Cheap checks
+# first: this runs for every rule of every security group in the account.
+admin_ports := {p | some p in spec.network.admin_ports}
+
+exposed_admin_ports(r) := [r.from_port] if {
+	r.protocol in {"tcp", "udp"}
+	r.from_port == r.to_port
+	r.from_port in admin_ports
+}
+
+exposed_admin_ports(r) := ports if {
+	r.protocol in {"tcp", "udp"}
+	r.from_port != r.to_port
+	ports := [p | some p in spec.network.admin_ports; r.from_port <= p; p <= r.to_port]
+	count(ports) > 0
+}
+
+exposed_admin_ports(r) := sort(spec.network.admin_ports) if r.protocol == "all"
 
 private_ranges_v4 := ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"]
 

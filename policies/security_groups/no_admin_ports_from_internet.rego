@@ -20,26 +20,7 @@ import data.archaudit.lib.result
 deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), "not reachable from the internet", arch.describe_rule(r)) if {
 	some g in input.aws.ec2.security_groups
 	some r in g.ingress
-	ports := exposed(r)
+	ports := arch.exposed_admin_ports(r)
 	arch.from_internet(r.peer)
 	msg := sprintf("Security group %s (%s) opens %s %d-%d to %s, including administrative ports %v.", [g.id, g.name, r.protocol, r.from_port, r.to_port, r.peer.value, ports])
 }
-
-admin_ports := {p | some p in arch.spec.network.admin_ports}
-
-# The administrative ports a rule opens (undefined when none). Cheap checks first: this runs
-# for every rule of every security group in the account.
-exposed(r) := [r.from_port] if {
-	r.protocol in {"tcp", "udp"}
-	r.from_port == r.to_port
-	r.from_port in admin_ports
-}
-
-exposed(r) := ports if {
-	r.protocol in {"tcp", "udp"}
-	r.from_port != r.to_port
-	ports := [p | some p in arch.spec.network.admin_ports; r.from_port <= p; p <= r.to_port]
-	count(ports) > 0
-}
-
-exposed(r) := sort(arch.spec.network.admin_ports) if r.protocol == "all"
