@@ -43,13 +43,15 @@ impl Severity {
     }
 }
 
-/// How to fix a finding, from the policy's METADATA.
+/// How to fix a finding. In METADATA it is the policy's template; in a finding, the command
+/// for that finding: every value the inventory or the spec holds filled in.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remediation {
     /// One or two sentences.
     pub summary: String,
-    /// AWS CLI command(s), with `<placeholders>`.
+    /// AWS CLI command(s). In a finding: runnable as is (a multi-step fix is one shell
+    /// sequence joined with `&&`); absent when it needs a value only the user has (`manual`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<String>,
     /// Terraform snippet.
@@ -58,6 +60,11 @@ pub struct Remediation {
     /// Id of the automated fix (`archaudit fix`), when one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// What the user must supply or do by hand (a secret's value, a least-privilege policy
+    /// document), when the fix cannot be given as a runnable command. `<placeholders>` appear
+    /// only here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
 }
 
 /// The resource a finding is about.
@@ -102,16 +109,25 @@ pub struct Finding {
     pub message: String,
     /// The resource.
     pub resource: ResourceRef,
+    /// What drifted on the resource (`ingress:sgr-…`, `versioning`); with the policy id and
+    /// the ARN it makes the fingerprint.
+    pub attribute: String,
     /// What the architecture documents.
     pub expected: serde_json::Value,
-    /// What the account has.
+    /// What the account has (`null` when it is missing).
     pub actual: serde_json::Value,
-    /// How to fix it.
+    /// `expected` for people.
+    pub expected_display: String,
+    /// `actual` for people.
+    pub actual_display: String,
+    /// Structured values a fixer or a reader needs (rule id, port, peer, CIDR, listener ARN,
+    /// subnet ids…), as the policy gave them.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub details: serde_json::Map<String, serde_json::Value>,
+    /// How to fix it: the command for this finding.
     pub remediation: Remediation,
-    /// Automated fix id, when one exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-    /// Stable hash of policy id, resource ARN and drifted attribute (not the message).
+    /// Stable hash of policy id, resource ARN and drifted attribute (not the message);
+    /// unique within a report.
     pub fingerprint: String,
     /// Present when a waiver in archaudit.toml accepts this finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +146,15 @@ pub fn fingerprint(policy_id: &str, arn: &str, attribute: &str) -> String {
         .take(16)
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A JSON value for people: strings as they are, `null` as `absent`, the rest as JSON.
+pub fn display(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "absent".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Sorts findings for output: severity (worst first), policy id, resource ARN, message.
@@ -157,22 +182,44 @@ pub enum RuleStatus {
     NotEvaluated,
 }
 
-/// One rule's result, for the report.
+/// One rule's result, with everything a report needs to describe the rule (SARIF's
+/// `reportingDescriptor`, a Markdown summary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleResult {
     /// Policy id.
     pub id: String,
-    /// Title.
+    /// Title: the documented (desired) state.
     pub title: String,
+    /// Why it matters.
+    pub description: String,
+    /// How to fix a violation in general: the remediation summary, command template and
+    /// Terraform (Markdown).
+    pub help: String,
     /// Severity.
     pub severity: Severity,
+    /// `security`, the area (`network`, `iam`, …) and the resource type.
+    pub tags: Vec<String>,
+    /// Documentation links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_resources: Vec<String>,
+    /// Automated fix id, when one exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// Inventory kinds the rule reads (derived from its Rego).
+    pub reads: Vec<String>,
+    /// Documented components it is anchored on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
     /// Outcome.
     pub status: RuleStatus,
     /// Number of findings.
     pub findings: usize,
-    /// Why the rule is not (fully) evaluated: the gaps that touched what it requires.
+    /// Why the rule is not (fully) evaluated: missing anchors and the gaps that touched what
+    /// it reads. With `failed`, the findings are real but there may be more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// `failed` with a `reason`: the findings are real, the rule could not see everything.
+    pub incomplete: bool,
     /// Source file and line of the rule.
     pub source: String,
 }

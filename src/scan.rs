@@ -18,7 +18,7 @@ pub enum ScanError {
     #[error(transparent)]
     Config(#[from] ConfigError),
 }
-use crate::report::{Report, Summary, WaiverNote, REPORT_VERSION};
+use crate::report::{PolicySources, Report, Summary, WaiverNote, REPORT_VERSION};
 
 /// Evaluates `policies` (whose architecture is already set) on `inventory`, applies the
 /// config's waivers as of `today`, and returns the report.
@@ -84,6 +84,11 @@ pub fn scan(
         account_id: inventory.meta.account_id.clone(),
         regions: inventory.meta.regions.clone(),
         collected_at: inventory.meta.collected_at.clone(),
+        config: config.origin().to_owned(),
+        policies: PolicySources {
+            builtin: policies.builtin(),
+            dirs: policies.dirs().to_vec(),
+        },
         summary,
         findings,
         rules: evaluation.rules,

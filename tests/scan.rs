@@ -61,7 +61,7 @@ fn drift_fixtures() {
                 serde_json::json!({
                     "policy": f["policy_id"], "severity": f["severity"], "resource": f["resource"]["id"],
                     "type": f["resource"]["type"], "message": f["message"], "expected": f["expected"], "actual": f["actual"],
-                    "fix": f["remediation"]["cli"],
+                    "attribute": f["attribute"], "fix": f["remediation"]["cli"], "manual": f["remediation"]["manual"],
                 })
             })
             .collect();
@@ -141,7 +141,7 @@ fn output_file_and_summary_on_stderr() {
         text(&out.stderr)
     );
     let parsed: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
-    assert_eq!(parsed["version"], 1);
+    assert_eq!(parsed["version"], 2);
 }
 
 #[test]
@@ -332,7 +332,9 @@ deny contains result.new(sprintf("Bucket %s has no Owner tag.", [b.id]), b.arn, 
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = &report["findings"][0];
     assert_eq!(f["policy_id"], "AA-ORG-001");
-    assert_eq!(f["remediation"]["cli"], "aws s3api put-bucket-tagging --bucket archaudit-terraform-state-123456789012 --tagging 'TagSet=[{Key=Owner,Value=<team>}]'");
+    // The bucket is filled in; the team is the user's to supply, so the command is manual.
+    assert_eq!(f["remediation"]["cli"], Value::Null);
+    assert_eq!(f["remediation"]["manual"], "supply <team> in: aws s3api put-bucket-tagging --bucket archaudit-terraform-state-123456789012 --tagging 'TagSet=[{Key=Owner,Value=<team>}]'");
     assert_eq!(
         out.status.code(),
         Some(0),

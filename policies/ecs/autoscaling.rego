@@ -29,14 +29,24 @@ tracked := {sprintf("%s|%s", [p.resource_id, p.predefined_metric]) |
 	p.policy_type == "TargetTrackingScaling"
 }
 
-deny contains result.new(msg, s.arn, "scalable_target", resource_id(s), null) if {
+min_capacity := arch.spec.ecs.min_desired_count
+
+max_capacity := max([6, 3 * min_capacity])
+
+register(s) := sprintf("aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id %s --scalable-dimension ecs:service:DesiredCount --min-capacity %d --max-capacity %d", [resource_id(s), min_capacity, max_capacity])
+
+# Target tracking at 70 % of the metric.
+put_policy(s, metric) := sprintf("aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id %s --scalable-dimension ecs:service:DesiredCount --policy-name %s-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{\"TargetValue\":70,\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"%s\"}}'", [resource_id(s), metric, metric])
+
+deny contains result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd) if {
 	arch.complete("autoscaling.targets")
 	some s in arch.services
 	not resource_id(s) in targets
+	cmd := result.steps(array.concat([register(s)], [put_policy(s, m) | some m in arch.spec.ecs.autoscaling_metrics]))
 	msg := sprintf("Service %s is not registered for auto scaling.", [s.id])
 }
 
-deny contains result.new(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null) if {
+deny contains result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)) if {
 	arch.complete("autoscaling.policies")
 	some s in arch.services
 	resource_id(s) in targets

@@ -29,7 +29,7 @@ deny contains result.new(msg, lb.arn, "ecs_service", "an ECS service registered 
 	msg := sprintf("No ECS service is registered with a target group of load balancer %s.", [lb.id])
 }
 
-deny contains result.new(msg, s.arn, "load_balancers.container_port", arch.spec.app_port, b.container_port) if {
+deny contains result.manual(msg, s.arn, "load_balancers.container_port", arch.spec.app_port, b.container_port, "A service's load balancer mapping cannot be changed in place: recreate the service with the documented container port (through Terraform).") if {
 	some s in arch.services
 	some b in s.load_balancers
 	b.target_group_arn in arch.alb_target_groups

@@ -23,7 +23,7 @@ import data.archaudit.lib.result
 
 registry := sprintf("%s.dkr.ecr.%s.amazonaws.com/", [input.meta.account_id, arch.spec.region])
 
-deny contains result.new(msg, td.arn, sprintf("containers.%s.log_driver", [c.name]), "awslogs", actual) if {
+deny contains result.manual(msg, td.arn, sprintf("containers.%s.log_driver", [c.name]), "awslogs", actual, sprintf("Set the logConfiguration of container %s to awslogs and register a new revision of %s (through Terraform); then update the service to it.", [c.name, td.family])) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	actual := object.get(object.get(c, "log_configuration", {}), "driver", null)
@@ -31,7 +31,7 @@ deny contains result.new(msg, td.arn, sprintf("containers.%s.log_driver", [c.nam
 	msg := sprintf("Container %s of %s logs with %v instead of awslogs.", [c.name, td.id, actual])
 }
 
-deny contains result.new(msg, td.arn, sprintf("containers.%s.image", [c.name]), sprintf("%s…", [registry]), c.image) if {
+deny contains result.manual(msg, td.arn, sprintf("containers.%s.image", [c.name]), sprintf("%s…", [registry]), c.image, sprintf("Push the image to the account's ECR, point container %s at it and register a new revision of %s (through Terraform).", [c.name, td.family])) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	not startswith(c.image, registry)

@@ -19,14 +19,14 @@ import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
 # Every (role, policy name, statement) the application's roles are granted.
-grants contains {"role": r, "policy": p.name, "statement": st} if {
+grants contains {"role": r, "policy": p.name, "inline": true, "arn": "", "statement": st} if {
 	some r in arch.app_roles
 	some p in r.inline_policies
 	some st in p.document.statements
 	st.effect == "Allow"
 }
 
-grants contains {"role": r, "policy": a.name, "statement": st} if {
+grants contains {"role": r, "policy": a.name, "inline": false, "arn": a.arn, "statement": st} if {
 	some r in arch.app_roles
 	some a in r.attached_policies
 	not a.aws_managed
@@ -38,14 +38,19 @@ wildcard_action(a) if a == "*"
 
 wildcard_action(a) if endswith(a, ":*")
 
-deny contains result.new(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a) if {
+# Inline policies are replaced with put-role-policy; managed ones get a new default version.
+how(g) := sprintf("Write a least-privilege document for %s (the actions and resource ARNs the application needs), then: aws iam put-role-policy --role-name %s --policy-name %s --policy-document file://<least-privilege.json>", [g.policy, g.role.id, g.policy]) if g.inline
+
+how(g) := sprintf("Write a least-privilege document for %s (the actions and resource ARNs the application needs), then: aws iam create-policy-version --policy-arn %s --set-as-default --policy-document file://<least-privilege.json>", [g.policy, g.arn]) if not g.inline
+
+deny contains result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)) if {
 	some g in grants
 	some a in g.statement.action
 	wildcard_action(a)
 	msg := sprintf("Role %s is granted %s by policy %s.", [g.role.id, a, g.policy])
 }
 
-deny contains result.new(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}) if {
+deny contains result.manual(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}, how(g)) if {
 	some g in grants
 	"*" in g.statement.resource
 	actions := [a | some a in g.statement.action; not a in arch.spec.iam.wildcard_resource_actions]

@@ -32,13 +32,30 @@ aud_key := sprintf("%s:aud", [gh.provider_url])
 
 sub_key := sprintf("%s:sub", [gh.provider_url])
 
+# The documented trust policy: only the GitHub OIDC provider, the audience, the documented
+# subjects.
+trust_document := {
+	"Version": "2012-10-17",
+	"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Federated": sort(arch.github_provider_arns)[0]},
+		"Action": "sts:AssumeRoleWithWebIdentity",
+		"Condition": {
+			"StringEquals": {aud_key: gh.audience},
+			"StringLike": {sub_key: gh.allowed_subjects},
+		},
+	}],
+}
+
+restore(f, role) := object.union(f, {"cli": sprintf("aws iam update-assume-role-policy --role-name %s --policy-document %s", [role.id, result.quote(json.marshal(trust_document))])})
+
 allow_statements contains {"role": r, "st": st} if {
 	some r in arch.deploy_roles
 	some st in r.trust_policy.statements
 	st.effect == "Allow"
 }
 
-deny contains result.new(msg, s.role.arn, "trust_policy.principal", {"federated": [gh.provider_url]}, s.st.principal) if {
+deny contains restore(result.new(msg, s.role.arn, "trust_policy.principal", {"federated": [gh.provider_url]}, s.st.principal), s.role) if {
 	some s in allow_statements
 	some kind, ids in s.st.principal
 	kind != "federated"
@@ -46,7 +63,7 @@ deny contains result.new(msg, s.role.arn, "trust_policy.principal", {"federated"
 	msg := sprintf("Deploy role %s also trusts %s principals %v.", [s.role.id, kind, ids])
 }
 
-deny contains result.new(msg, s.role.arn, "trust_policy.condition.aud", gh.audience, object.get(cond(s.st), ["StringEquals", aud_key], null)) if {
+deny contains restore(result.new(msg, s.role.arn, "trust_policy.condition.aud", gh.audience, object.get(cond(s.st), ["StringEquals", aud_key], null)), s.role) if {
 	some s in allow_statements
 	not s.st.condition.StringEquals[aud_key] == [gh.audience]
 	msg := sprintf("Deploy role %s does not require the audience %s.", [s.role.id, gh.audience])
@@ -56,13 +73,13 @@ cond(st) := object.get(st, "condition", {})
 
 subjects(st) := array.concat(object.get(cond(st), ["StringEquals", sub_key], []), object.get(cond(st), ["StringLike", sub_key], []))
 
-deny contains result.new(msg, s.role.arn, "trust_policy.condition.sub", gh.allowed_subjects, null) if {
+deny contains restore(result.new(msg, s.role.arn, "trust_policy.condition.sub", gh.allowed_subjects, null), s.role) if {
 	some s in allow_statements
 	count(subjects(s.st)) == 0
 	msg := sprintf("Deploy role %s does not restrict which repository may assume it (no %s condition).", [s.role.id, sub_key])
 }
 
-deny contains result.new(msg, s.role.arn, sprintf("trust_policy.condition.sub:%s", [v]), gh.allowed_subjects, v) if {
+deny contains restore(result.new(msg, s.role.arn, sprintf("trust_policy.condition.sub:%s", [v]), gh.allowed_subjects, v), s.role) if {
 	some s in allow_statements
 	some v in subjects(s.st)
 	not allowed(v)

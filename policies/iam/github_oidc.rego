@@ -24,14 +24,14 @@ deny contains result.new(msg, arch.account_arn, "oidc_provider", gh.provider_url
 	msg := sprintf("The account has no OIDC provider for %s.", [gh.provider_url])
 }
 
-deny contains result.new(msg, p.arn, "client_ids", [gh.audience], p.client_ids) if {
+deny contains result.fixed(msg, p.arn, "client_ids", [gh.audience], p.client_ids, sprintf("aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s", [p.arn, gh.audience])) if {
 	some p in input.aws.iam.oidc_providers
 	p.arn in arch.github_provider_arns
 	not gh.audience in p.client_ids
 	msg := sprintf("OIDC provider %s does not list the audience %s.", [p.id, gh.audience])
 }
 
-deny contains result.new(msg, arch.account_arn, "deploy_role", "a role trusting the GitHub OIDC provider", null) if {
+deny contains result.manual(msg, arch.account_arn, "deploy_role", "a role trusting the GitHub OIDC provider", null, "Create the deploy role with its least-privilege permissions from the Terraform configuration (its trust policy: the GitHub OIDC provider, the audience and the documented subjects).") if {
 	arch.complete("iam.roles")
 	count(arch.github_provider_arns) > 0
 	count(arch.deploy_roles) == 0

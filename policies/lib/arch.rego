@@ -76,6 +76,16 @@ nats_by_id := {n.id: n | some n in input.aws.ec2.nat_gateways}
 
 igw_ids := {g.id | some g in input.aws.ec2.internet_gateways}
 
+# Internet gateways attached to the architecture VPC.
+attached_igws := {g.id | some g in input.aws.ec2.internet_gateways; some v in g.attached_vpcs; v in vpc_ids}
+
+# The available public NAT gateway of an availability zone (undefined when there is none).
+nat_in_az(az) := sort([n.id |
+	some n in input.aws.ec2.nat_gateways
+	n.state == "available"
+	subnets_by_id[n.subnet_id].availability_zone == az
+])[0]
+
 # --- load balancer -------------------------------------------------------------------------
 
 albs contains lb if {
@@ -103,6 +113,22 @@ alb_listeners contains l if {
 alb_target_groups := {tg.arn | some tg in input.aws.elbv2.target_groups; some a in tg.load_balancer_arns; a in alb_arns}
 
 target_groups_by_arn := {tg.arn: tg | some tg in input.aws.elbv2.target_groups}
+
+# The certificate for the HTTPS listener: one the load balancer already uses, else an issued
+# certificate of the account (undefined when there is none).
+issued_certificates := sort([c.arn | some c in input.aws.acm.certificates; c.status == "ISSUED"])
+
+alb_certificates := sort([c.arn | some c in input.aws.acm.certificates; c.status == "ISSUED"; some u in c.in_use_by; u in alb_arns])
+
+certificate_arn := alb_certificates[0] if count(alb_certificates) > 0
+
+certificate_arn := issued_certificates[0] if {
+	count(alb_certificates) == 0
+	count(issued_certificates) > 0
+}
+
+# The target group the HTTPS listener forwards to (the first of the load balancer's).
+app_target_group := sort(alb_target_groups)[0]
 
 # --- containers ----------------------------------------------------------------------------
 

@@ -17,21 +17,21 @@ package archaudit.load_balancer.alb_placement
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, vpc.arn, "load_balancer", "an internet-facing application load balancer", null) if {
+deny contains result.manual(msg, vpc.arn, "load_balancer", "an internet-facing application load balancer", null, "Recreate the load balancer, its listeners and target group from the Terraform configuration.") if {
 	arch.complete("elbv2.load_balancers")
 	count(arch.albs) == 0
 	some vpc in arch.vpcs
 	msg := sprintf("VPC %s has no internet-facing application load balancer.", [vpc.id])
 }
 
-deny contains result.new(msg, lb.arn, "subnets", sort(arch.public_subnet_ids), lb.subnets) if {
+deny contains result.fixed(msg, lb.arn, "subnets", sort(arch.public_subnet_ids), lb.subnets, sprintf("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s", [lb.arn, concat(" ", sort(arch.public_subnet_ids))])) if {
 	some lb in arch.albs
 	count(arch.public_subnet_ids) > 0
 	{s | some s in lb.subnets} != arch.public_subnet_ids
 	msg := sprintf("Load balancer %s runs in subnets %v instead of the public subnets %v.", [lb.id, lb.subnets, sort(arch.public_subnet_ids)])
 }
 
-deny contains result.new(msg, lb.arn, "scheme", "internet-facing", lb.scheme) if {
+deny contains result.manual(msg, lb.arn, "scheme", "internet-facing", lb.scheme, "A load balancer's scheme cannot be changed: recreate it as internet-facing (through Terraform).") if {
 	some lb in arch.albs
 	lb.scheme != "internet-facing"
 	msg := sprintf("Load balancer %s is %s, not internet-facing.", [lb.id, lb.scheme])

@@ -30,29 +30,40 @@ port := arch.spec.load_balancer.https_port
 
 https_listeners_by_lb := {l.load_balancer_arn: l | some l in arch.alb_listeners; l.port == port}
 
-deny contains result.new(msg, lb.arn, "listener:https", {"port": port, "protocol": "HTTPS"}, null) if {
+tls_policy := arch.spec.load_balancer.tls_policies[0]
+
+# A command that needs the certificate: runnable when the account has one, else manual.
+with_certificate(f, cmd) := object.union(f, {"cli": sprintf(cmd, [arch.certificate_arn])}) if arch.certificate_arn
+
+with_certificate(f, cmd) := object.union(f, {"manual": sprintf("Request or import a certificate in ACM, then: %s", [sprintf(cmd, ["<certificate-arn>"])])}) if not arch.certificate_arn
+
+create_listener(lb) := sprintf("aws elbv2 create-listener --load-balancer-arn %s --protocol HTTPS --port %d --ssl-policy %s --certificates CertificateArn=%%s --default-actions Type=forward,TargetGroupArn=%s", [lb.arn, port, tls_policy, arch.app_target_group])
+
+deny contains with_certificate(result.new(msg, lb.arn, "listener:https", {"port": port, "protocol": "HTTPS"}, null), create_listener(lb)) if {
 	arch.complete("elbv2.listeners")
 	some lb in arch.albs
 	not https_listeners_by_lb[lb.arn]
 	msg := sprintf("Load balancer %s has no listener on port %d.", [lb.id, port])
 }
 
-deny contains result.new(msg, l.arn, "protocol", "HTTPS", l.protocol) if {
+deny contains with_certificate(result.new(msg, l.arn, "protocol", "HTTPS", l.protocol), cmd) if {
 	some l in arch.alb_listeners
 	l.port == port
 	l.protocol != "HTTPS"
+	cmd := sprintf("aws elbv2 modify-listener --listener-arn %s --protocol HTTPS --ssl-policy %s --certificates CertificateArn=%%s", [l.arn, tls_policy])
 	msg := sprintf("Listener on port %d speaks %s instead of HTTPS.", [port, l.protocol])
 }
 
-deny contains result.new(msg, l.arn, "certificates", "a certificate", []) if {
+deny contains with_certificate(result.new(msg, l.arn, "certificates", "a certificate", []), cmd) if {
 	some l in arch.alb_listeners
 	l.port == port
 	l.protocol == "HTTPS"
 	count(l.certificates) == 0
+	cmd := sprintf("aws elbv2 modify-listener --listener-arn %s --certificates CertificateArn=%%s", [l.arn])
 	msg := sprintf("HTTPS listener on port %d has no certificate.", [port])
 }
 
-deny contains result.new(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_policies, actual) if {
+deny contains result.fixed(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_policies, actual, sprintf("aws elbv2 modify-listener --listener-arn %s --ssl-policy %s", [l.arn, tls_policy])) if {
 	some l in arch.alb_listeners
 	l.port == port
 	l.protocol == "HTTPS"
@@ -61,7 +72,7 @@ deny contains result.new(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_p
 	msg := sprintf("HTTPS listener on port %d uses TLS policy %v, which allows protocols older than TLS 1.2.", [port, actual])
 }
 
-deny contains result.new(msg, l.arn, "default_actions", "forward to the application target group", l.default_actions) if {
+deny contains result.fixed(msg, l.arn, "default_actions", "forward to the application target group", l.default_actions, sprintf("aws elbv2 modify-listener --listener-arn %s --default-actions Type=forward,TargetGroupArn=%s", [l.arn, arch.app_target_group])) if {
 	some l in arch.alb_listeners
 	l.port == port
 	not forwards(l)

@@ -32,7 +32,25 @@ good contains sprintf("%s|%s|%s|%s", [a.namespace, a.metric_name, a.dimensions.C
 	count(a.alarm_actions) > 0
 }
 
-deny contains result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null) if {
+# Where the service's other alarms notify (SNS topics only: target-tracking alarms point at
+# scaling policies): the topic for the missing one.
+topics(s) := sort({t |
+	some a in input.aws.cloudwatch.alarms
+	a.dimensions.ClusterName == arch.cluster_name(s)
+	a.dimensions.ServiceName == s.id
+	some t in a.alarm_actions
+	contains(t, ":sns:")
+})
+
+put_alarm(s, want, topic) := sprintf("aws cloudwatch put-metric-alarm --alarm-name %s-%s-high --namespace %s --metric-name %s --dimensions Name=ClusterName,Value=%s Name=ServiceName,Value=%s --statistic Average --period 300 --evaluation-periods 2 --threshold %v --comparison-operator %s --alarm-actions %s", [s.id, lower(want.metric), want.namespace, want.metric, arch.cluster_name(s), s.id, threshold(want), want.comparison[0], topic])
+
+threshold(want) := max([want.threshold_min, min([80, want.threshold_max])])
+
+fix(f, s, want) := object.union(f, {"cli": put_alarm(s, want, topics(s)[0])}) if count(topics(s)) > 0
+
+fix(f, s, want) := object.union(f, {"manual": sprintf("Name the SNS topic to notify: %s", [put_alarm(s, want, "<sns-topic-arn>")])}) if count(topics(s)) == 0
+
+deny contains fix(result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null), s, want) if {
 	arch.complete("cloudwatch.alarms")
 	some s in arch.services
 	some want in arch.spec.alarms

@@ -23,7 +23,17 @@ package archaudit.network.routes
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, rt.arn, sprintf("route:%s", [r.destination]), "no route to an internet gateway", r.target.id) if {
+# Points the default route of `rt` (used by private subnet `s`) at the NAT gateway of the
+# subnet's own AZ; `verb` is create-route or replace-route.
+to_nat(verb, rt, s) := object.union({}, {"cli": sprintf("aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", [verb, rt.id, arch.nat_in_az(s.availability_zone)])}) if arch.nat_in_az(s.availability_zone)
+
+to_nat(_, _, s) := {"manual": sprintf("There is no available NAT gateway in %s: create one in the AZ's public subnet (through Terraform), then point the route at it.", [s.availability_zone])} if not arch.nat_in_az(s.availability_zone)
+
+route_fix(r, rt, s) := to_nat("replace-route", rt, s) if r.destination == "0.0.0.0/0"
+
+route_fix(r, rt, _) := {"cli": sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block %s", [rt.id, r.destination])} if r.destination != "0.0.0.0/0"
+
+deny contains object.union(result.new(msg, rt.arn, sprintf("route:%s", [r.destination]), "no route to an internet gateway", r.target.id), route_fix(r, rt, s)) if {
 	some s in arch.private_subnets
 	rt := arch.route_table(s)
 	some r in rt.routes
@@ -31,7 +41,7 @@ deny contains result.new(msg, rt.arn, sprintf("route:%s", [r.destination]), "no 
 	msg := sprintf("Private subnet %s routes %s to internet gateway %s through %s.", [s.cidr_block, r.destination, r.target.id, rt.id])
 }
 
-deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", actual) if {
+deny contains object.union(result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", actual), to_nat("create-route", rt, s)) if {
 	some s in arch.private_subnets
 	rt := arch.route_table(s)
 	not arch.default_route(rt)
@@ -39,7 +49,7 @@ deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the s
 	msg := sprintf("Private subnet %s has no default route (route table %s).", [s.cidr_block, rt.id])
 }
 
-deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", r.target) if {
+deny contains object.union(result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", r.target), to_nat("replace-route", rt, s)) if {
 	some s in arch.private_subnets
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
@@ -48,7 +58,7 @@ deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the s
 	msg := sprintf("Private subnet %s sends its default route to %s instead of a NAT gateway.", [s.cidr_block, r.target.type])
 }
 
-deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", s.availability_zone, nat_subnet.availability_zone) if {
+deny contains object.union(result.new(msg, rt.arn, "route:0.0.0.0/0", s.availability_zone, nat_subnet.availability_zone), to_nat("replace-route", rt, s)) if {
 	some s in arch.private_subnets
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
@@ -59,7 +69,7 @@ deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", s.availability_zone, na
 	msg := sprintf("Private subnet %s (%s) uses NAT gateway %s in %s.", [s.cidr_block, s.availability_zone, nat.id, nat_subnet.availability_zone])
 }
 
-deny contains result.new(msg, rt.arn, "route:0.0.0.0/0", "an available NAT gateway", r.target.id) if {
+deny contains object.union(result.new(msg, rt.arn, "route:0.0.0.0/0", "an available NAT gateway", r.target.id), to_nat("replace-route", rt, s)) if {
 	some s in arch.private_subnets
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)

@@ -46,11 +46,12 @@ deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expecte
 	msg := sprintf("Task security group %s allows %s %d-%d from %s %s; only tcp %d from the load balancer is documented.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, port])
 }
 
-deny contains result.new(msg, g.arn, "ingress:missing", expected, null) if {
+deny contains result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd) if {
 	some id in arch.task_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress
 	not any_documented(g)
+	cmd := result.steps([sprintf("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s", [g.id, port, alb]) | some alb in sort(arch.alb_security_groups)])
 	msg := sprintf("Task security group %s does not allow tcp %d from the load balancer.", [g.id, port])
 }
 

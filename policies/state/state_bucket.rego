@@ -26,19 +26,23 @@ import data.archaudit.lib.result
 
 spec := arch.spec.state_bucket
 
-deny contains result.new(msg, arch.account_arn, "state_bucket", {"name": spec.name_pattern, "tag": {spec.tag_key: spec.tag_value}}, null) if {
+deny contains result.manual(msg, arch.account_arn, "state_bucket", {"name": spec.name_pattern, "tag": {spec.tag_key: spec.tag_value}}, null, "Create the state bucket with the Terraform bootstrap configuration (versioned, encrypted, private), or correct [architecture.state_bucket].") if {
 	arch.complete("s3.buckets")
 	count(arch.state_buckets) == 0
 	msg := sprintf("No Terraform state bucket (named %s or tagged %s=%s) exists.", [spec.name_pattern, spec.tag_key, spec.tag_value])
 }
 
-deny contains result.new(msg, b.arn, "versioning", "enabled", b.versioning) if {
+deny contains result.fixed(msg, b.arn, "versioning", "enabled", b.versioning, sprintf("aws s3api put-bucket-versioning --bucket %s --versioning-configuration Status=Enabled", [b.id])) if {
 	some b in arch.state_buckets
 	b.versioning != "enabled"
 	msg := sprintf("State bucket %s has versioning %s: overwritten state cannot be recovered.", [b.id, b.versioning])
 }
 
-deny contains result.new(msg, b.arn, "encryption", spec.encryption, b.encryption.algorithm) if {
+# Only reached when the bucket's default encryption is not one of the documented ones, so the
+# command never overwrites a compliant setting (a customer KMS key stays).
+encrypt(b) := sprintf("aws s3api put-bucket-encryption --bucket %s --server-side-encryption-configuration '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"%s\"},\"BucketKeyEnabled\":true}]}'", [b.id, spec.encryption[0]])
+
+deny contains result.fixed(msg, b.arn, "encryption", spec.encryption, b.encryption.algorithm, encrypt(b)) if {
 	some b in arch.state_buckets
 	not b.encryption.algorithm in spec.encryption
 	msg := sprintf("State bucket %s is not encrypted by default (%s).", [b.id, b.encryption.algorithm])

@@ -44,6 +44,15 @@ pub struct AwsArgs {
     pub max_attempts: u32,
 }
 
+/// The documents `archaudit schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// The inventory (`collect`'s output, the policies' `input`).
+    Inventory,
+    /// The JSON report (`scan --format json`).
+    Report,
+}
+
 /// The `--fail-on` threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -86,8 +95,12 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Plan and apply fixes for drift (not yet available).
     Fix,
-    /// Print the inventory's JSON Schema.
-    Schema,
+    /// Print the JSON Schema of the inventory (default) or of the JSON report.
+    Schema {
+        /// Which document.
+        #[arg(value_enum, default_value_t = SchemaKind::Inventory)]
+        which: SchemaKind,
+    },
 }
 
 /// Where policies come from.

@@ -76,8 +76,12 @@ fn init_tracing(verbose: u8) {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Collect(args) => collect::run(args),
-        Command::Schema => {
-            write_output(None, crate::inventory::json_schema().as_bytes())?;
+        Command::Schema { which } => {
+            let text = match which {
+                SchemaKind::Inventory => crate::inventory::json_schema(),
+                SchemaKind::Report => crate::report::json_schema(),
+            };
+            write_output(None, text.as_bytes())?;
             Ok(EXIT_OK)
         }
         Command::Scan(args) => scan::run(args),

@@ -234,6 +234,11 @@ impl Config {
         Ok(())
     }
 
+    /// Where this config was read from (`<built-in archaudit.toml>` for the default).
+    pub fn origin(&self) -> &str {
+        &self.source.0
+    }
+
     /// An error about the value at `span` of this config's file.
     pub fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
         let (line, column) = locate(&self.source.1, span.start);

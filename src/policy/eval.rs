@@ -161,18 +161,55 @@ impl PolicySet {
                 (0, Some(_)) => RuleStatus::NotEvaluated,
                 _ => RuleStatus::Failed,
             };
-            evaluation.rules.push(RuleResult {
-                id: policy.meta.custom.id.clone(),
-                title: policy.meta.title.clone(),
-                severity: policy.meta.custom.severity,
-                status,
-                findings: count,
-                reason,
-                source: format!("{}:{}", policy.path, policy.deny_line),
-            });
+            evaluation
+                .rules
+                .push(rule_result(policy, status, count, reason));
         }
         crate::finding::sort(&mut evaluation.findings);
         Ok(evaluation)
+    }
+}
+
+/// A rule's result, described for reports.
+fn rule_result(
+    policy: &Policy,
+    status: RuleStatus,
+    findings: usize,
+    reason: Option<String>,
+) -> RuleResult {
+    let meta = &policy.meta;
+    let r = &meta.custom.remediation;
+    let mut help = r.summary.trim().to_owned();
+    if let Some(cli) = &r.cli {
+        help.push_str(&format!("\n\n```sh\n{}\n```", cli.trim_end()));
+    }
+    if let Some(tf) = &r.terraform {
+        help.push_str(&format!("\n\n```hcl\n{}\n```", tf.trim_end()));
+    }
+    // The area is the policy's directory (`policies/network/vpc_cidr.rego` → `network`).
+    let area = std::path::Path::new(&policy.path)
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|a| a.to_string_lossy().replace('_', "-"));
+    let mut tags = vec!["security".to_owned()];
+    tags.extend(area);
+    tags.push(meta.custom.resource_type.clone());
+    RuleResult {
+        id: meta.custom.id.clone(),
+        title: meta.title.clone(),
+        description: meta.description.trim().to_owned(),
+        help,
+        severity: meta.custom.severity,
+        tags,
+        related_resources: meta.related_resources.clone(),
+        fix: r.fix.clone(),
+        reads: policy.reads.iter().map(|k| (*k).to_owned()).collect(),
+        anchors: meta.custom.anchors.clone(),
+        status,
+        findings,
+        incomplete: status == RuleStatus::Failed && reason.is_some(),
+        reason,
+        source: format!("{}:{}", policy.path, policy.deny_line),
     }
 }
 

@@ -193,6 +193,10 @@ impl PolicySet {
             sources,
             tests,
             anchors,
+            origin: (
+                builtin,
+                dirs.iter().map(|d| d.display().to_string()).collect(),
+            ),
         })
     }
 }

@@ -118,6 +118,8 @@ pub struct PolicySet {
     tests: Vec<Source>,
     /// Whether `data.archaudit.lib.anchors.missing` exists (and is evaluated in batch 0).
     anchors: bool,
+    /// Whether the built-in policies were loaded, and the `--policies` directories.
+    origin: (bool, Vec<String>),
 }
 
 impl std::fmt::Debug for PolicySet {
@@ -138,6 +140,16 @@ impl PolicySet {
     /// The test files that came with the policies.
     pub fn tests(&self) -> &[Source] {
         &self.tests
+    }
+
+    /// Whether the built-in policies are loaded.
+    pub fn builtin(&self) -> bool {
+        self.origin.0
+    }
+
+    /// The `--policies` directories loaded, as given.
+    pub fn dirs(&self) -> &[String] {
+        &self.origin.1
     }
 
     /// The non-test sources (policies and libraries).

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::{Policy, PolicyError};
-use crate::finding::{fingerprint, Finding, ResourceRef};
+use crate::finding::{display, fingerprint, Finding, Remediation, ResourceRef};
 use crate::inventory::Inventory;
 
 /// ARN → resource reference for the resources findings name (typically few), read from the
@@ -91,25 +91,119 @@ pub(super) fn to_finding(
         .get("attribute")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let details = match r.get("details") {
+        None | Some(Value::Null) => serde_json::Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return Err(bad("`details` must be an object")),
+    };
+    let text = |key: &str| -> Result<Option<String>, PolicyError> {
+        match r.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(&format!("`{key}` must be a string"))),
+        }
+    };
     let custom = &policy.meta.custom;
     let resource = index.get(arn);
-    let mut remediation = custom.remediation.clone();
-    remediation.cli = remediation
-        .cli
-        .map(|cli| fill_placeholders(&cli, &resource, attribute));
+    let remediation = remediation(
+        &custom.remediation,
+        text("cli")?,
+        text("manual")?,
+        &resource,
+        attribute,
+        &details,
+    );
+    let expected = r.get("expected").cloned().unwrap_or(Value::Null);
+    let actual = r.get("actual").cloned().unwrap_or(Value::Null);
     Ok(Finding {
         policy_id: custom.id.clone(),
         severity: custom.severity,
         title: policy.meta.title.clone(),
         message: msg.to_owned(),
         resource,
-        expected: r.get("expected").cloned().unwrap_or(Value::Null),
-        actual: r.get("actual").cloned().unwrap_or(Value::Null),
+        attribute: attribute.to_owned(),
+        expected_display: display(&expected),
+        actual_display: display(&actual),
+        expected,
+        actual,
+        details,
         remediation,
-        fix: custom.remediation.fix.clone(),
         fingerprint: fingerprint(&custom.id, arn, attribute),
         waived: None,
     })
+}
+
+/// The remediation of one finding: the command the policy built for it (`cli` in its
+/// result) or the METADATA template with every placeholder the finding's resource, attribute
+/// and details can fill. A command that still holds a `<placeholder>` is not runnable: it
+/// moves to `manual`, which names what the user must supply.
+fn remediation(
+    template: &Remediation,
+    cli: Option<String>,
+    manual: Option<String>,
+    resource: &ResourceRef,
+    attribute: &str,
+    details: &serde_json::Map<String, Value>,
+) -> Remediation {
+    let mut out = template.clone();
+    // The policy's own word for this finding wins: a command, or manual steps (then the
+    // template, written for another case, is not offered).
+    let own = cli.is_some() || manual.is_some();
+    out.cli = if own { cli } else { out.cli }
+        .map(|c| fill_details(&fill_placeholders(&c, resource, attribute), details));
+    out.manual = manual;
+    if let Some(cli) = &out.cli {
+        let missing = placeholders(cli);
+        if !missing.is_empty() {
+            let note = format!(
+                "supply {} in: {}",
+                missing.join(", "),
+                cli.replace('\n', " ")
+            );
+            out.manual = Some(match out.manual.take() {
+                Some(m) => format!("{m}; {note}"),
+                None => note,
+            });
+            out.cli = None;
+        }
+    }
+    out
+}
+
+/// The `<name>` placeholders left in a command (`<` directly followed by a letter, up to `>`).
+pub fn placeholders(cli: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = cli;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let Some(end) = rest.find('>') else { break };
+        let name = &rest[..end];
+        if name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            let p = format!("<{name}>");
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Replaces `<key>` with the string (or number) `details[key]`.
+fn fill_details(cli: &str, details: &serde_json::Map<String, Value>) -> String {
+    let mut out = cli.to_owned();
+    for (key, value) in details {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        out = out.replace(&format!("<{key}>"), &text);
+    }
+    out
 }
 
 /// Fills the remediation command's placeholders that name the finding's own resource, so the
@@ -163,4 +257,40 @@ pub fn fill_placeholders(cli: &str, resource: &ResourceRef, attribute: &str) -> 
         out = out.replace("<policy-arn>", policy);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfillable_commands_move_to_manual() {
+        let template = Remediation {
+            summary: "s".into(),
+            cli: Some("aws x --a <sg-id> --b <topic>".into()),
+            ..Remediation::default()
+        };
+        let sg = ResourceRef {
+            arn: "arn:aws:ec2:us-east-1:1:security-group/sg-1".into(),
+            id: "sg-1".into(),
+            resource_type: "ec2.security_groups".into(),
+            ..ResourceRef::default()
+        };
+        let mut details = serde_json::Map::new();
+        let r = remediation(&template, None, None, &sg, "", &details);
+        assert_eq!(r.cli, None);
+        assert_eq!(
+            r.manual.as_deref(),
+            Some("supply <topic> in: aws x --a sg-1 --b <topic>")
+        );
+        details.insert("topic".into(), Value::String("arn:sns".into()));
+        let r = remediation(&template, None, None, &sg, "", &details);
+        assert_eq!(r.cli.as_deref(), Some("aws x --a sg-1 --b arn:sns"));
+        assert_eq!(r.manual, None);
+        // A command built by the policy wins over the template.
+        let r = remediation(&template, Some("aws y".into()), None, &sg, "", &details);
+        assert_eq!(r.cli.as_deref(), Some("aws y"));
+        // JSON in commands is not a placeholder.
+        assert!(placeholders("--x '{\"a\":1}' a<b c>d").is_empty());
+    }
 }

@@ -15,7 +15,7 @@ use crate::finding::{RuleResult, RuleStatus};
 use crate::inventory::Gap;
 
 /// Version of the JSON report envelope.
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 /// Output formats of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -58,6 +58,15 @@ pub struct WaiverNote {
     pub expires: String,
 }
 
+/// Which policies a report used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicySources {
+    /// Whether the built-in library was loaded.
+    pub builtin: bool,
+    /// `--policies` directories, as given.
+    pub dirs: Vec<String>,
+}
+
 /// Everything a reporter needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -71,6 +80,10 @@ pub struct Report {
     pub regions: Vec<String>,
     /// When the inventory was collected.
     pub collected_at: String,
+    /// The archaudit.toml the report used (`<built-in archaudit.toml>` for the default).
+    pub config: String,
+    /// The policies it used.
+    pub policies: PolicySources,
     /// Counts.
     pub summary: Summary,
     /// Findings, worst first; waived ones are marked.
@@ -116,6 +129,14 @@ impl Summary {
             .map(|(_, n)| n)
             .sum()
     }
+}
+
+/// The JSON Schema of [`Report`], as committed at `schema/report.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Writes the JSON envelope.
