@@ -14,4 +14,15 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
   echo "$want" > "$stamp"
 fi
+# The AWS CLI, pinned, in a venv of its own (its vendored botocore must not meet moto's):
+# $venv/awscli/bin/aws runs the remediation commands in the tests.
+cli_req=$root/tests/moto/awscli-requirements.txt
+cli_stamp=$venv/awscli/.requirements.sha256
+cli_want=$(sha256sum "$cli_req" | cut -d' ' -f1)
+if [ ! -x "$venv/awscli/bin/aws" ] || [ "$(cat "$cli_stamp" 2>/dev/null)" != "$cli_want" ]; then
+  echo "scripts/venv.sh: installing the AWS CLI into $venv/awscli (pinned in tests/moto/awscli-requirements.txt)" >&2
+  python3 -m venv "$venv/awscli"
+  "$venv/awscli/bin/pip" install --quiet --disable-pip-version-check -r "$cli_req" >&2
+  echo "$cli_want" > "$cli_stamp"
+fi
 echo "$venv/bin/python"

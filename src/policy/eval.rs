@@ -148,13 +148,18 @@ impl PolicySet {
                     })
                 }
             };
-            let mut count = 0;
-            for r in results {
-                evaluation
-                    .findings
-                    .push(result::to_finding(policy, &r, &index)?);
-                count += 1;
-            }
+            // One finding per fingerprint (policy, resource, attribute): a rule that yields the
+            // same drift twice with different wording (one per subnet sharing a route table)
+            // keeps the first in message order, so fingerprints stay unique in a report.
+            let mut own: Vec<crate::finding::Finding> = results
+                .iter()
+                .map(|r| result::to_finding(policy, r, &index))
+                .collect::<Result<_, _>>()?;
+            own.sort_by(|a, b| a.message.cmp(&b.message));
+            let mut seen = std::collections::HashSet::new();
+            own.retain(|f| seen.insert(f.fingerprint.clone()));
+            let count = own.len();
+            evaluation.findings.extend(own);
             let reason = not_evaluated_reason(policy, &gaps, &missing);
             let status = match (count, &reason) {
                 (0, None) => RuleStatus::Passed,

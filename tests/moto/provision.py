@@ -362,7 +362,145 @@ def drift_env_password(env):
     env.out["task_definition"] = new
 
 
-DRIFTS = {"env_password": drift_env_password}
+def ids(env):
+    """Names of the reference's resources, looked up (a drift step runs in its own process)."""
+    ec2, elb = env.client("ec2"), env.client("elbv2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.0.0.0/16"]}])["Vpcs"][0]["VpcId"]
+    sgs = {g["GroupName"]: g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]}
+    subnets = {t["Value"]: s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+               for t in s.get("Tags", []) if t["Key"] == "Name"}
+    lb = elb.describe_load_balancers(Names=["archaudit-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
+    listeners = {l["Port"]: l["ListenerArn"] for l in elb.describe_listeners(LoadBalancerArn=lb)["Listeners"]}
+    tg = elb.describe_target_groups(Names=["archaudit-app"])["TargetGroups"][0]["TargetGroupArn"]
+    nats = {}
+    for n in ec2.describe_nat_gateways()["NatGateways"]:
+        for name, sid in subnets.items():
+            if n["SubnetId"] == sid and n["State"] == "available":
+                nats[name] = n["NatGatewayId"]
+    rts = {t["Value"]: r["RouteTableId"] for r in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
+           for t in r.get("Tags", []) if t["Key"] == "Name"}
+    return {"vpc": vpc, "sg": sgs, "subnet": subnets, "lb": lb, "listener": listeners, "tg": tg, "nat": nats, "rt": rts}
+
+
+def drift_ssh_open(env):
+    i = ids(env)
+    env.client("ec2").authorize_security_group_ingress(GroupId=i["sg"]["archaudit-ecs"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+def drift_undocumented_sg(env):
+    i, ec2 = ids(env), env.client("ec2")
+    sg = ec2.create_security_group(GroupName="debug", Description="console", VpcId=i["vpc"])["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+def drift_alb_http_rule_revoked(env):
+    i, ec2 = ids(env), env.client("ec2")
+    ec2.revoke_security_group_ingress(GroupId=i["sg"]["archaudit-alb"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+def drift_http_forward(env):
+    i = ids(env)
+    env.client("elbv2").modify_listener(ListenerArn=i["listener"][80], DefaultActions=[{"Type": "forward", "TargetGroupArn": i["tg"]}])
+
+
+def drift_weak_tls(env):
+    i = ids(env)
+    env.client("elbv2").modify_listener(ListenerArn=i["listener"][443], SslPolicy="ELBSecurityPolicy-2016-08")
+
+
+def drift_extra_listener(env):
+    i = ids(env)
+    env.client("elbv2").create_listener(LoadBalancerArn=i["lb"], Protocol="HTTP", Port=8080,
+                                        DefaultActions=[{"Type": "forward", "TargetGroupArn": i["tg"]}])
+
+
+def drift_versioning_suspended(env):
+    env.client("s3").put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Suspended"})
+
+
+def drift_encryption_removed(env):
+    env.client("s3").delete_bucket_encryption(Bucket=STATE_BUCKET)
+
+
+def drift_bucket_block_deleted(env):
+    env.client("s3").delete_public_access_block(Bucket=STATE_BUCKET)
+
+
+def drift_log_retention_removed(env):
+    env.client("logs").delete_retention_policy(logGroupName=f"/ecs/{APP}")
+
+
+def drift_memory_alarm_deleted(env):
+    env.client("cloudwatch").delete_alarms(AlarmNames=[f"{APP}-memory-high"])
+
+
+def drift_private_subnet_public_ip(env):
+    i = ids(env)
+    env.client("ec2").modify_subnet_attribute(SubnetId=i["subnet"]["archaudit-private-a"], MapPublicIpOnLaunch={"Value": True})
+
+
+def drift_idle_eip(env):
+    env.client("ec2").allocate_address(Domain="vpc")
+
+
+def drift_user_access_key(env):
+    iam = env.client("iam")
+    iam.create_user(UserName="ci-legacy")
+    iam.create_access_key(UserName="ci-legacy")
+
+
+def drift_admin_task_role(env):
+    env.client("iam").attach_role_policy(RoleName=f"{APP}-task", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+
+def drift_oidc_wildcard(env):
+    iam = env.client("iam")
+    oidc = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"][0]["Arn"]
+    iam.update_assume_role_policy(RoleName=f"{APP}-deploy", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": oidc}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                      "StringLike": {"token.actions.githubusercontent.com:sub": "repo:example-org/*"}}}]}))
+
+
+def drift_circuit_breaker_off(env):
+    env.client("ecs").update_service(cluster="archaudit", service=APP, deploymentConfiguration={
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False}, "minimumHealthyPercent": 100, "maximumPercent": 200})
+
+
+def drift_single_task(env):
+    env.client("ecs").update_service(cluster="archaudit", service=APP, desiredCount=1)
+
+
+def drift_public_ip_tasks(env):
+    i = ids(env)
+    env.client("ecs").update_service(cluster="archaudit", service=APP, networkConfiguration={"awsvpcConfiguration": {
+        "subnets": [i["subnet"]["archaudit-public-a"], i["subnet"]["archaudit-public-b"]],
+        "securityGroups": [i["sg"]["archaudit-ecs"]], "assignPublicIp": "ENABLED"}})
+
+
+def drift_nat_route_swapped(env):
+    i = ids(env)
+    env.client("ec2").replace_route(RouteTableId=i["rt"]["archaudit-private-b"], DestinationCidrBlock="0.0.0.0/0",
+                                    NatGatewayId=i["nat"]["archaudit-public-a"])
+
+
+def drift_scaling_policy_deleted(env):
+    env.client("application-autoscaling").delete_scaling_policy(
+        PolicyName=f"{APP}-ECSServiceAverageMemoryUtilization", ServiceNamespace="ecs",
+        ResourceId=f"service/archaudit/{APP}", ScalableDimension="ecs:service:DesiredCount")
+
+
+def drift_secret_public_policy(env):
+    sm = env.client("secretsmanager")
+    arn = sm.describe_secret(SecretId="archaudit/app/db")["ARN"]
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
+
+
+DRIFTS = {name[len("drift_"):]: f for name, f in list(globals().items()) if name.startswith("drift_")}
 
 
 def main():
