@@ -1,0 +1,136 @@
+//! The first law on the emulator: with many console drifts applied, every read operation
+//! archaudit makes is denied in turn (AccessDenied from a fault proxy in front of the
+//! emulator). No finding of the undisturbed scan may vanish while its rule reports `passed`.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use support::{archaudit, Helper, Moto};
+
+/// Drifts applied together: something for nearly every policy to find.
+const DRIFTS: &[&str] = &[
+    "drift:ssh_open",
+    "drift:undocumented_sg",
+    "drift:http_forward",
+    "drift:weak_tls",
+    "drift:versioning_suspended",
+    "drift:bucket_block_deleted",
+    "drift:log_retention_removed",
+    "drift:memory_alarm_deleted",
+    "drift:private_subnet_public_ip",
+    "drift:idle_eip",
+    "drift:user_access_key",
+    "drift:admin_task_role",
+    "drift:oidc_wildcard",
+    "drift:circuit_breaker_off",
+    "drift:public_ip_tasks",
+    "drift:nat_route_swapped",
+    "drift:scaling_policy_deleted",
+    "drift:secret_public_policy",
+    "drift:env_password",
+];
+
+/// The fault-proxy rule that denies IAM action `action` (`ec2:DescribeVpcs`), by protocol.
+fn deny_rule(action: &str) -> Option<String> {
+    let (service, op) = action.split_once(':')?;
+    let s3 = |m: &str| Some(format!("{m}=s3:AccessDenied:403"));
+    match service {
+        // Global set-up calls: their failure stops the run (exit 3), not a gap.
+        _ if op == "DescribeRegions" => None,
+        "ec2" => Some(format!("Action={op}&=ec2:UnauthorizedOperation:403")),
+        "iam" | "elasticloadbalancing" | "cloudwatch" => {
+            Some(format!("Action={op}&=query:AccessDenied:403"))
+        }
+        "s3" => match op {
+            "ListAllMyBuckets" => s3("x-id=ListBuckets"),
+            "GetBucketLocation" => s3("?location"),
+            "GetBucketVersioning" => s3("?versioning"),
+            "GetEncryptionConfiguration" => s3("?encryption"),
+            "GetBucketPublicAccessBlock" => s3("?publicAccessBlock"),
+            "GetBucketPolicy" => s3("?policy"),
+            "GetBucketTagging" => s3("?tagging"),
+            // S3 Control is not reachable through an emulator endpoint (docs/emulator.md).
+            _ => None,
+        },
+        _ => Some(format!(".{op}=json:AccessDeniedException:400")),
+    }
+}
+
+fn scan(url: &str) -> Value {
+    let out = archaudit(url)
+        .args(["scan", "--format", "json", "--max-attempts", "1"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn denying_any_read_never_turns_a_finding_into_a_pass() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    let mut steps = vec!["reset", "reference"];
+    steps.extend_from_slice(DRIFTS);
+    moto.provision(&steps);
+    let baseline = scan(moto.url());
+    let findings = baseline["findings"].as_array().unwrap();
+    let policies: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["policy_id"].as_str().unwrap())
+        .collect();
+    assert!(policies.len() >= 18, "the drifts should trip most policies: {policies:?}");
+
+    let permissions: Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let actions: Vec<String> = permissions["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    let mut problems = Vec::new();
+    let mut denied = 0;
+    for action in &actions {
+        let Some(rule) = deny_rule(action) else {
+            continue;
+        };
+        let proxy = Helper::start("tests/moto/faults.py", &[moto.url(), &rule], &[]);
+        let report = scan(&proxy.url);
+        drop(proxy);
+        if report["gaps"].as_array().unwrap().is_empty() {
+            problems.push(format!("{action}: the fault rule `{rule}` matched no call"));
+            continue;
+        }
+        denied += 1;
+        let status: BTreeMap<&str, &str> = report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap(), r["status"].as_str().unwrap()))
+            .collect();
+        let kept: BTreeSet<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap())
+            .collect();
+        for f in findings {
+            let id = f["policy_id"].as_str().unwrap();
+            if !kept.contains(f["fingerprint"].as_str().unwrap()) && status.get(id) == Some(&"passed")
+            {
+                problems.push(format!(
+                    "{action} denied: {id} on {} vanished and its rule passed",
+                    f["resource"]["id"]
+                ));
+            }
+        }
+    }
+    assert!(denied >= 35, "only {denied} operations denied");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
