@@ -25,4 +25,17 @@ if [ ! -x "$venv/awscli/bin/aws" ] || [ "$(cat "$cli_stamp" 2>/dev/null)" != "$c
   "$venv/awscli/bin/pip" install --quiet --disable-pip-version-check -r "$cli_req" >&2
   echo "$cli_want" > "$cli_stamp"
 fi
+# Real OPA for the parity test (tests/opa.rs): the opa-golib-python-bindings wheel embeds OPA
+# v1.20.2 as a shared library with a ctypes wrapper. It is published for Python 3.14 only but
+# loads on older ones, so it is downloaded (pinned) and unpacked into $venv/opa rather than
+# installed; tests put that directory on PYTHONPATH.
+opa_pin=opa-golib-python-bindings==0.4.4
+if [ "$(cat "$venv/opa/.pin" 2>/dev/null)" != "$opa_pin" ]; then
+  echo "scripts/venv.sh: fetching $opa_pin into $venv/opa" >&2
+  rm -rf "$venv/opa" && mkdir -p "$venv/opa"
+  "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    --python-version 3.14 --platform manylinux_2_34_x86_64 -d "$venv/opa" "$opa_pin" >&2
+  "$venv/bin/python" -m zipfile -e "$venv"/opa/*.whl "$venv/opa" >&2
+  echo "$opa_pin" > "$venv/opa/.pin"
+fi
 echo "$venv/bin/python"

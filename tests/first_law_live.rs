@@ -80,7 +80,10 @@ fn denying_any_read_never_turns_a_finding_into_a_pass() {
         .iter()
         .map(|f| f["policy_id"].as_str().unwrap())
         .collect();
-    assert!(policies.len() >= 18, "the drifts should trip most policies: {policies:?}");
+    assert!(
+        policies.len() >= 18,
+        "the drifts should trip most policies: {policies:?}"
+    );
 
     let permissions: Value = serde_json::from_str(
         &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
@@ -122,7 +125,8 @@ fn denying_any_read_never_turns_a_finding_into_a_pass() {
             .collect();
         for f in findings {
             let id = f["policy_id"].as_str().unwrap();
-            if !kept.contains(f["fingerprint"].as_str().unwrap()) && status.get(id) == Some(&"passed")
+            if !kept.contains(f["fingerprint"].as_str().unwrap())
+                && status.get(id) == Some(&"passed")
             {
                 problems.push(format!(
                     "{action} denied: {id} on {} vanished and its rule passed",
