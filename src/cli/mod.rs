@@ -115,6 +115,12 @@ pub(crate) fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
 fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
     let config = load_config(args.config.as_ref())?;
     let mut set = PolicySet::load(!args.no_builtin, &args.policies)?;
+    if set.policies().is_empty() {
+        // A gate that checks nothing must not pass.
+        anyhow::bail!(
+            "no policies to evaluate: --no-builtin needs --policies DIR with at least one policy"
+        );
+    }
     set.set_data(&config.architecture_json(), &config.params_json())?;
     Ok((config, set))
 }
