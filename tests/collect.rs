@@ -333,3 +333,31 @@ fn reference_on_the_emulator_has_no_findings() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `--region X` is enough: no AWS_REGION, no profile region.
+#[test]
+fn region_flag_alone_suffices() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    moto.provision(&["reset", "reference"]);
+    let out = archaudit(moto.url())
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .args(["collect", "--region", "us-east-1", "--services", "ecr"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let inventory: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        inventory["meta"]["regions"],
+        serde_json::json!(["us-east-1"])
+    );
+    assert_eq!(
+        inventory["aws"]["ecr"]["repositories"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -462,6 +462,37 @@ fn papercuts() {
     assert!(serde_json::from_slice::<Value>(&out.stdout).is_ok());
     assert!(!dir.path().join("-").exists());
 
+    // A closed pipe (`archaudit schema | head -1`) is not a crash.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("archaudit"))
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some_and(|c| c == 0), "{status:?}");
+
+    // Logs carry no colour codes when stderr is not a terminal.
+    let out = run(&["-v", "scan", "--inventory", "reference.json"]);
+    assert!(!out.stderr.contains(&0x1b), "{}", text(&out.stderr));
+
+    // The table follows COLUMNS; the fix commands below it are printed whole.
+    let out = archaudit()
+        .env("COLUMNS", "100")
+        .args(["scan", "--inventory", "drifted.json"])
+        .output()
+        .unwrap();
+    let table = text(&out.stdout);
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└', '╞']))
+    {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    assert!(table.contains("      aws ec2 revoke-security-group-ingress --group-id sg-b7eafbc6fe724df92 --security-group-rule-ids sgr-0ssh0000000000001\n"), "{table}");
+
     // A gate with no policy checks nothing: an error, not a pass.
     assert_usage_error(
         &["scan", "--inventory", "reference.json", "--no-builtin"],
