@@ -46,8 +46,23 @@ fn readonly_policy_matches_the_calls_the_collectors_make() {
     .unwrap();
     let mut used: BTreeSet<String> = OTHER.iter().map(|s| (*s).to_owned()).collect();
     for (file, prefix) in PREFIXES {
-        let source =
-            std::fs::read_to_string(support::root().join("src/collect").join(file)).unwrap();
+        // A collector is `<svc>.rs`, or a directory `<svc>/` of files (mappings, tests).
+        let path = support::root().join("src/collect").join(file);
+        let dir = path.with_extension("");
+        let source = if dir.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            std::fs::read_to_string(&path).unwrap()
+        };
         let ops: Vec<String> = call
             .captures_iter(&source)
             .map(|c| c[1].to_owned())
