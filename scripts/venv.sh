@@ -1,34 +1,33 @@
 #!/usr/bin/env bash
-# Creates (once) the Python venv holding the pinned moto emulator the tests run against, and
-# prints its python's path. The venv lives in $ARCHAUDIT_VENV (default: .venv in the project);
-# it is rebuilt when tests/moto/requirements.txt changes.
+# Creates (once) the Python tooling the tests need and prints the python of the emulator's
+# venv. Everything lives under $ARCHAUDIT_VENV (default: .venv in the project), pinned, and is
+# rebuilt only when its pin changes:
+#   $venv          the moto emulator and boto3 (tests/moto/requirements.txt)
+#   $venv/awscli   the AWS CLI v1 in a venv of its own: it vendors a botocore that must not
+#                  meet moto's (tests/moto/awscli-requirements.txt)
+#   $venv/opa      real OPA v1.20.2 for the parity test: the opa-golib-python-bindings wheel,
+#                  published for Python 3.14 only but loadable on older ones, so it is
+#                  downloaded and unpacked (tests put the directory on PYTHONPATH)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=${ARCHAUDIT_VENV:-$root/.venv}
-req=$root/tests/moto/requirements.txt
-stamp=$venv/.requirements.sha256
-want=$(sha256sum "$req" | cut -d' ' -f1)
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "scripts/venv.sh: installing the moto emulator into $venv (pinned in tests/moto/requirements.txt)" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
-  echo "$want" > "$stamp"
-fi
-# The AWS CLI, pinned, in a venv of its own (its vendored botocore must not meet moto's):
-# $venv/awscli/bin/aws runs the remediation commands in the tests.
-cli_req=$root/tests/moto/awscli-requirements.txt
-cli_stamp=$venv/awscli/.requirements.sha256
-cli_want=$(sha256sum "$cli_req" | cut -d' ' -f1)
-if [ ! -x "$venv/awscli/bin/aws" ] || [ "$(cat "$cli_stamp" 2>/dev/null)" != "$cli_want" ]; then
-  echo "scripts/venv.sh: installing the AWS CLI into $venv/awscli (pinned in tests/moto/awscli-requirements.txt)" >&2
-  python3 -m venv "$venv/awscli"
-  "$venv/awscli/bin/pip" install --quiet --disable-pip-version-check -r "$cli_req" >&2
-  echo "$cli_want" > "$cli_stamp"
-fi
-# Real OPA for the parity test (tests/opa.rs): the opa-golib-python-bindings wheel embeds OPA
-# v1.20.2 as a shared library with a ctypes wrapper. It is published for Python 3.14 only but
-# loads on older ones, so it is downloaded (pinned) and unpacked into $venv/opa rather than
-# installed; tests put that directory on PYTHONPATH.
+
+# ensure_venv DIR REQUIREMENTS WHAT: a venv at DIR with REQUIREMENTS installed.
+ensure_venv() {
+  local dir=$1 req=$2 what=$3
+  local stamp=$dir/.requirements.sha256 want
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -x "$dir/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "scripts/venv.sh: installing $what into $dir (pinned in ${req#"$root"/})" >&2
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_venv "$venv" "$root/tests/moto/requirements.txt" "the moto emulator"
+ensure_venv "$venv/awscli" "$root/tests/moto/awscli-requirements.txt" "the AWS CLI"
+
 opa_pin=opa-golib-python-bindings==0.4.4
 if [ "$(cat "$venv/opa/.pin" 2>/dev/null)" != "$opa_pin" ]; then
   echo "scripts/venv.sh: fetching $opa_pin into $venv/opa" >&2

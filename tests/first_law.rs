@@ -9,25 +9,11 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use archaudit::config::Config;
 use archaudit::inventory::{self, Gap, Inventory};
 use archaudit::policy::{Evaluation, PolicySet, RuleStatus};
 use serde_json::Value;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = support::root().join("fixtures");
-    let mut out = vec![root.join("reference.json"), root.join("drifted.json")];
-    let mut drift: Vec<PathBuf> = std::fs::read_dir(root.join("drift"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    drift.sort();
-    out.extend(drift);
-    out
-}
 
 fn policies() -> PolicySet {
     let config = Config::default_config();
@@ -94,7 +80,7 @@ fn a_whole_list_gap_never_turns_a_finding_into_a_pass() {
     let set = policies();
     let mut problems = Vec::new();
     let mut runs = 0;
-    for path in fixtures() {
+    for path in support::fixture_files() {
         let inv = Inventory::load(&path).unwrap();
         let before = set.evaluate(&inv).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -112,7 +98,7 @@ fn a_whole_list_gap_never_turns_a_finding_into_a_pass() {
 fn an_attribute_gap_never_turns_a_finding_into_a_pass() {
     let set = policies();
     let mut problems = Vec::new();
-    for path in fixtures() {
+    for path in support::fixture_files() {
         let inv = Inventory::load(&path).unwrap();
         let before = set.evaluate(&inv).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();

@@ -6,26 +6,13 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use archaudit::config::Config;
 use archaudit::inventory::Inventory;
 use archaudit::policy::PolicySet;
 use serde_json::Value;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = support::root().join("fixtures");
-    let mut out = vec![root.join("reference.json"), root.join("drifted.json")];
-    let mut drift: Vec<PathBuf> = std::fs::read_dir(root.join("drift"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    drift.sort();
-    out.extend(drift);
-    out
-}
 
 /// (policy id, ARN, attribute) → message.
 type Findings = BTreeMap<(String, String, String), BTreeSet<String>>;
@@ -52,7 +39,7 @@ fn opa_agrees_with_regorus_on_tests_and_findings() {
     let data_path = dir.path().join("data.json");
     std::fs::write(&data_path, data.to_string()).unwrap();
 
-    let fixtures = fixtures();
+    let fixtures = support::fixture_files();
     let out = Command::new(support::python())
         .arg(support::root().join("tests/opa/parity.py"))
         .arg(&data_path)

@@ -3,24 +3,11 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde_json::Value;
 
-fn fixtures() -> Vec<PathBuf> {
-    let root = support::root().join("fixtures");
-    let mut out = vec![root.join("reference.json"), root.join("drifted.json")];
-    let mut drift: Vec<PathBuf> = std::fs::read_dir(root.join("drift"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    drift.sort();
-    out.extend(drift);
-    out
-}
-
-fn report(inventory: &PathBuf) -> Value {
+fn report(inventory: &Path) -> Value {
     let out = assert_cmd::Command::cargo_bin("archaudit")
         .unwrap()
         .current_dir(support::root().join("fixtures"))
@@ -53,7 +40,7 @@ fn every_fixture_report_is_valid_unique_and_runnable() {
     let validator = jsonschema::JSONSchema::compile(&schema).unwrap();
     let placeholder = regex::Regex::new(r"<[A-Za-z][A-Za-z0-9_-]*>").unwrap();
     let mut problems = Vec::new();
-    for path in fixtures() {
+    for path in support::fixture_files() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let report = report(&path);
         if let Err(errors) = validator.validate(&report) {

@@ -19,6 +19,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every shipped inventory fixture: the reference, the drifted snapshot, each drift case.
+pub fn fixture_files() -> Vec<PathBuf> {
+    let dir = root().join("fixtures");
+    let mut drift: Vec<PathBuf> = std::fs::read_dir(dir.join("drift"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    drift.sort();
+    let mut out = vec![dir.join("reference.json"), dir.join("drifted.json")];
+    out.extend(drift);
+    out
+}
+
 /// The Python of the project's venv, with the pinned moto.
 pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("ARCHAUDIT_TEST_PYTHON") {
