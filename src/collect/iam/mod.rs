@@ -14,78 +14,12 @@ use futures::{stream, StreamExt};
 use super::ctx::{rfc3339, sorted, Ctx, Failure, Present};
 use crate::inventory::iam::*;
 use crate::inventory::policy_doc::PolicyDocument;
-use crate::inventory::ResourceMeta;
 
-fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect()
-}
+mod map;
+#[cfg(test)]
+mod tests;
 
-fn is_aws_managed(arn: &str) -> bool {
-    arn.contains(":iam::aws:policy/")
-}
-
-fn attached(list: &[t::AttachedPolicy]) -> Vec<AttachedPolicy> {
-    let mut out: Vec<AttachedPolicy> = list
-        .iter()
-        .filter_map(|p| {
-            let arn = p.policy_arn()?.to_owned();
-            Some(AttachedPolicy {
-                name: p
-                    .policy_name()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned()),
-                aws_managed: is_aws_managed(&arn),
-                arn,
-            })
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// Parses a document, recording a gap on `meta` for `attribute` when it is malformed.
-fn document(
-    ctx: &Ctx,
-    kind: &str,
-    meta: &mut ResourceMeta,
-    attribute: &str,
-    text: Option<&str>,
-) -> Option<PolicyDocument> {
-    match PolicyDocument::parse(text.unwrap_or_default()) {
-        Ok(doc) => Some(doc),
-        Err(e) => {
-            ctx.attribute_gap(
-                "GetAccountAuthorizationDetails",
-                kind,
-                meta,
-                attribute,
-                Failure::other("MalformedPolicyDocument", e.to_string()),
-            );
-            None
-        }
-    }
-}
-
-fn inline(
-    ctx: &Ctx,
-    kind: &str,
-    meta: &mut ResourceMeta,
-    list: &[t::PolicyDetail],
-) -> Vec<InlinePolicy> {
-    let mut out: Vec<InlinePolicy> = list
-        .iter()
-        .filter_map(|p| {
-            let name = p.policy_name().unwrap_or_default().to_owned();
-            let attr = format!("inline_policies.{name}");
-            let document = document(ctx, kind, meta, &attr, p.policy_document())?;
-            Some(InlinePolicy { name, document })
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
-}
+use map::{attached, document, inline, is_aws_managed, tags};
 
 /// Collects roles, users, policies and OIDC providers.
 pub async fn collect(ctx: &Ctx, client: &Client) -> Iam {
