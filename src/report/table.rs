@@ -126,16 +126,14 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         }
         let _ = writeln!(out, "{table}");
         for (n, f) in fixes {
-            match f.remediation.cli.as_deref() {
-                Some(cli) => {
-                    let _ = writeln!(out, "  #{n} fix: {}", f.remediation.summary);
-                    for line in cli.lines() {
-                        let _ = writeln!(out, "      {line}");
-                    }
+            let _ = writeln!(out, "  #{n} fix: {}", f.remediation.summary);
+            if let Some(cli) = f.remediation.cli.as_deref() {
+                for line in cli.lines() {
+                    let _ = writeln!(out, "      {line}");
                 }
-                None => {
-                    let _ = writeln!(out, "  #{n} fix: {}", f.remediation.summary);
-                }
+            }
+            if let Some(manual) = f.remediation.manual.as_deref() {
+                let _ = writeln!(out, "      by hand: {manual}");
             }
         }
     }
