@@ -493,6 +493,43 @@ fn papercuts() {
     }
     assert!(table.contains("      aws ec2 revoke-security-group-ingress --group-id sg-b7eafbc6fe724df92 --security-group-rule-ids sgr-0ssh0000000000001\n"), "{table}");
 
+    // A user policy naming an unknown anchor, an unknown required kind, or reading a kind
+    // the inventory does not define: load errors with file and line.
+    let policy = |extra: &str, body: &str| {
+        format!("# METADATA\n# title: T\n# description: D\n# custom:\n#   id: AA-ORG-009\n#   severity: low\n#   resource_type: aws.ec2.vpc\n{extra}#   remediation:\n#     summary: S\npackage org.t\n\nimport data.archaudit.lib.result\n\ndeny contains result.new(\"m\", v.arn, \"a\", 1, 2) if {{\n\tsome v in {body}\n}}\n")
+    };
+    for (name, text, needle) in [
+        (
+            "anchor",
+            policy("#   anchors: [nope]\n", "input.aws.ec2.vpcs"),
+            "anchor `nope` is not defined",
+        ),
+        (
+            "requires",
+            policy("#   requires: [ec2.vpcz]\n", "input.aws.ec2.vpcs"),
+            "requires.rego:8: custom.requires entry `ec2.vpcz` names no inventory kind",
+        ),
+        (
+            "reads",
+            policy("", "input.aws.ec2.vpcz"),
+            "reads.rego:15: `input.aws.ec2.vpcz` is not in the inventory",
+        ),
+    ] {
+        let d = dir.path().join(format!("p-{name}"));
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join(format!("{name}.rego")), text).unwrap();
+        assert_usage_error(
+            &[
+                "scan",
+                "--inventory",
+                "reference.json",
+                "--policies",
+                d.to_str().unwrap(),
+            ],
+            needle,
+        );
+    }
+
     // A gate with no policy checks nothing: an error, not a pass.
     assert_usage_error(
         &["scan", "--inventory", "reference.json", "--no-builtin"],
