@@ -21,6 +21,14 @@ fn run(args: &[&str]) -> Output {
     archaudit().args(args).output().unwrap()
 }
 
+/// The default archaudit.toml up to its (commented) waivers section, to append waivers to.
+fn config_without_waivers() -> &'static str {
+    archaudit::config::DEFAULT_TOML
+        .split("# Waivers accept")
+        .next()
+        .unwrap()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
@@ -170,17 +178,7 @@ reason = "nothing matches"
 owner = "platform"
 expires = "2999-12-31"
 "#;
-    std::fs::write(
-        &config,
-        format!(
-            "{}{waivers}",
-            archaudit::config::DEFAULT_TOML
-                .split("# Waivers accept")
-                .next()
-                .unwrap()
-        ),
-    )
-    .unwrap();
+    std::fs::write(&config, format!("{}{waivers}", config_without_waivers())).unwrap();
     let out = run(&[
         "scan",
         "--inventory",
@@ -541,11 +539,7 @@ fn papercuts() {
     assert_usage_error(&["init", "--profile", "x"], "--profile");
 
     // Waivers: by alias-free id and table id; an unknown policy is an error with its line.
-    let base = archaudit::config::DEFAULT_TOML
-        .split("# Waivers accept")
-        .next()
-        .unwrap()
-        .to_owned();
+    let base = config_without_waivers();
     let waiver = |policy: &str, resource: &str| {
         format!("{base}\n[[waivers]]\npolicy = \"{policy}\"\nresource = \"{resource}\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n")
     };
