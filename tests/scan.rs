@@ -29,6 +29,20 @@ fn config_without_waivers() -> &'static str {
         .unwrap()
 }
 
+/// The JSON report of `drifted.json` scanned with the config at `config`.
+fn drifted_report_with(config: &str) -> Value {
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "drifted.json",
+        "--format",
+        "json",
+        "--config",
+        config,
+    ]);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
@@ -179,16 +193,7 @@ owner = "platform"
 expires = "2999-12-31"
 "#;
     std::fs::write(&config, format!("{}{waivers}", config_without_waivers())).unwrap();
-    let out = run(&[
-        "scan",
-        "--inventory",
-        "drifted.json",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-    ]);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = drifted_report_with(config.to_str().unwrap());
     let waived: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()
@@ -556,16 +561,7 @@ fn papercuts() {
         &format!("unknown.toml:{line}:10: waiver names policy `AA-NOPE-001`"),
     );
     std::fs::write(path("byid.toml"), waiver("AA-NET-008", "eipalloc-*")).unwrap();
-    let out = run(&[
-        "scan",
-        "--inventory",
-        "drifted.json",
-        "--format",
-        "json",
-        "--config",
-        &path("byid.toml"),
-    ]);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = drifted_report_with(&path("byid.toml"));
     let eips: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()

@@ -33,9 +33,16 @@ struct RuleRefs {
 #[derive(Debug, Default, Clone)]
 pub struct Dependencies {
     by_package: BTreeMap<String, BTreeSet<&'static str>>,
+    /// The literal keys of `missing["…"]` rules in package `archaudit.lib.anchors`.
+    anchors: BTreeSet<String>,
 }
 
 impl Dependencies {
+    /// The anchor names the loaded libraries define (`vpc`, `load_balancer`, …).
+    pub fn anchors(&self) -> &BTreeSet<String> {
+        &self.anchors
+    }
+
     /// The kinds the rules of `package` (`data.archaudit.network.vpc`) read, transitively.
     pub fn kinds(&self, package: &str) -> BTreeSet<&'static str> {
         self.by_package.get(package).cloned().unwrap_or_default()
@@ -89,6 +96,7 @@ impl Dependencies {
             packages.insert(package.clone());
             parsed.push((path, package, imports, names, ast));
         }
+        let mut anchors = BTreeSet::new();
         for (path, package, imports, names, ast) in &parsed {
             let scope = Scope {
                 path,
@@ -100,6 +108,9 @@ impl Dependencies {
                 let Some(name) = rule_name(rule) else {
                     continue;
                 };
+                if package.as_slice() == ["archaudit", "lib", "anchors"] && name == "missing" {
+                    anchors.extend(rule_key(rule));
+                }
                 let entry = rules.entry((package.clone(), name)).or_default();
                 scope.collect(rule, entry)?;
             }
@@ -132,7 +143,10 @@ impl Dependencies {
             }
             by_package.insert(format!("data.{}", package.join(".")), kinds);
         }
-        Ok(Dependencies { by_package })
+        Ok(Dependencies {
+            by_package,
+            anchors,
+        })
     }
 }
 
@@ -292,6 +306,16 @@ impl Scope<'_> {
 
 /// The name a rule defines (`deny`, `missing` for `missing["vpc"] := …`).
 fn rule_name(rule: &Value) -> Option<String> {
+    chain(rule_ref(rule)?).map(|(base, _)| base)
+}
+
+/// The literal key of a rule defined as `name["key"]` (`vpc` for `missing["vpc"] := …`).
+fn rule_key(rule: &Value) -> Option<String> {
+    chain(rule_ref(rule)?).and_then(|(_, segs)| segs.into_iter().next().flatten())
+}
+
+/// The reference a rule's head defines.
+fn rule_ref(rule: &Value) -> Option<&Value> {
     let refr = if let Some(spec) = rule.get("Spec") {
         let head = spec.get("head")?;
         ["Compr", "Set", "Func"]
@@ -301,7 +325,7 @@ fn rule_name(rule: &Value) -> Option<String> {
     } else {
         rule.get("Default")?.get("refr")?
     };
-    chain(refr).map(|(base, _)| base)
+    Some(refr)
 }
 
 /// Flattens a reference expression into its base variable and its segments (`None` for a
@@ -370,6 +394,17 @@ mod tests {
             d.kinds("data.archaudit.r"),
             BTreeSet::from(["ecs.clusters", "ecs.services", "ecs.task_definitions"])
         );
+    }
+
+    #[test]
+    fn anchor_names_come_from_the_rule_heads() {
+        let d = analyze(&[(
+            "a.rego",
+            "package archaudit.lib.anchors\n\nmissing[\"vpc\"] := \"v\" if {\n\tcount(input.aws.ec2.vpcs) == 0\n}\n\nmissing[ \"mine\" ] := \"m\" if true\n",
+        )])
+        .unwrap();
+        let names: Vec<&str> = d.anchors().iter().map(String::as_str).collect();
+        assert_eq!(names, ["mine", "vpc"]);
     }
 
     #[test]

@@ -44,29 +44,6 @@ fn is_test(path: &str) -> bool {
     path.ends_with("_test.rego")
 }
 
-/// Anchor names the library defines: the literal keys of `missing["…"]` rules in the
-/// `archaudit.lib.anchors` package (built-in or a user's).
-fn anchor_names(sources: &[Source]) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
-    for s in sources {
-        if !s
-            .text
-            .lines()
-            .any(|l| l.trim() == "package archaudit.lib.anchors")
-        {
-            continue;
-        }
-        for line in s.text.lines() {
-            if let Some(rest) = line.strip_prefix("missing[\"") {
-                if let Some(end) = rest.find('"') {
-                    out.insert(&rest[..end]);
-                }
-            }
-        }
-    }
-    out
-}
-
 impl PolicySet {
     /// Loads the built-in policies (unless `builtin` is false) and every `*.rego` under `dirs`.
     pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<PolicySet, PolicyError> {
@@ -137,7 +114,7 @@ impl PolicySet {
             .map_err(|e| invalid("<policies>", 0, &e.to_string()))?;
         let deps =
             Dependencies::analyze(&ast).map_err(|(path, line, m)| invalid(&path, line, &m))?;
-        let anchor_names = anchor_names(&sources);
+        let anchor_names = deps.anchors();
         for p in &mut policies {
             p.reads = deps.kinds(&p.package);
             for r in &p.meta.custom.requires {
@@ -160,7 +137,7 @@ impl PolicySet {
                 }
             }
             for a in &p.meta.custom.anchors {
-                if !anchor_names.contains(a.as_str()) {
+                if !anchor_names.contains(a) {
                     let line = p.deny_line.min(
                         sources
                             .iter()
@@ -173,7 +150,7 @@ impl PolicySet {
                         line,
                         &format!(
                             "anchor `{a}` is not defined by `data.archaudit.lib.anchors.missing`; known anchors: {}",
-                            anchor_names.iter().copied().collect::<Vec<_>>().join(", ")
+                            anchor_names.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
                         ),
                     ));
                 }
