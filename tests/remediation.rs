@@ -15,6 +15,8 @@ use support::{archaudit, Moto};
 /// Console drifts and the findings each must produce (policy ids, in any order).
 const DRIFTS: &[(&str, &[&str])] = &[
     ("ssh_open", &["AA-SG-002", "AA-SG-003"]),
+    ("task_port_open", &["AA-SG-002"]),
+    ("undocumented_subnet", &["AA-NET-003"]),
     ("undocumented_sg", &["AA-SG-004"]),
     ("alb_http_rule_revoked", &["AA-SG-001"]),
     ("http_forward", &["AA-LB-003"]),

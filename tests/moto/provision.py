@@ -388,6 +388,17 @@ def drift_ssh_open(env):
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 
 
+def drift_task_port_open(env):
+    i = ids(env)
+    env.client("ec2").authorize_security_group_ingress(GroupId=i["sg"]["archaudit-ecs"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+def drift_undocumented_subnet(env):
+    i = ids(env)
+    env.client("ec2").create_subnet(VpcId=i["vpc"], CidrBlock="10.0.50.0/24", AvailabilityZone="us-east-1a")
+
+
 def drift_undocumented_sg(env):
     i, ec2 = ids(env), env.client("ec2")
     sg = ec2.create_security_group(GroupName="debug", Description="console", VpcId=i["vpc"])["GroupId"]
