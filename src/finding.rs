@@ -83,6 +83,9 @@ pub struct ResourceRef {
     pub region: String,
     /// Account.
     pub account_id: String,
+    /// Its `Name` tag, when it has one (to find it in Terraform, to show it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A waiver that accepted a finding.
@@ -132,6 +135,52 @@ pub struct Finding {
     /// Present when a waiver in archaudit.toml accepts this finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waived>,
+    /// Where the violated expectation is written down: the Terraform block declaring the
+    /// resource (`--terraform`), else the archaudit.toml line, else the policy source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+    /// Against `--baseline`: `new`, `unchanged`, or `carried_over` (not re-checked tonight).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
+    /// With `carried_over`: why the rule could not re-check it tonight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_over: Option<String>,
+}
+
+/// A file and line where a finding's expectation is stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceLocation {
+    /// The file, relative to the working directory (the repository root in CI) when it is
+    /// under it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// `terraform`, `config` or `policy`.
+    pub kind: LocationKind,
+}
+
+/// What a [`SourceLocation`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationKind {
+    /// The Terraform block that declares the resource.
+    Terraform,
+    /// The archaudit.toml line of the violated expectation.
+    Config,
+    /// The policy's `deny` rule.
+    Policy,
+}
+
+/// A finding compared with the baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// Not in the baseline.
+    New,
+    /// In the baseline and found again tonight.
+    Unchanged,
+    /// In the baseline; its rule could not re-check it tonight, so it is kept as it was.
+    CarriedOver,
 }
 
 /// The fingerprint of (policy, resource, attribute): 32 hex digits of SHA-256.
@@ -222,6 +271,10 @@ pub struct RuleResult {
     pub incomplete: bool,
     /// Source file and line of the rule.
     pub source: String,
+    /// The archaudit.toml keys the rule enforces (`load_balancer.tls_policies`), under
+    /// `[architecture]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectation: Vec<String>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 #   id: AA-ECS-002
 #   severity: high
 #   resource_type: aws.ecs.service
+#   expectation: [ecs.min_desired_count, ecs.launch_type]
 #   anchors: [ecs_service]
 #   requires: [ecs.services]
 #   remediation:

@@ -9,6 +9,7 @@
 #   id: AA-ECS-003
 #   severity: high
 #   resource_type: aws.ecs.service
+#   expectation: [ecs.assign_public_ip, subnets]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, ec2.subnets]
 #   remediation:

@@ -9,6 +9,7 @@
 #   id: AA-IAM-004
 #   severity: critical
 #   resource_type: aws.iam.role
+#   expectation: [github_oidc.allowed_subjects, github_oidc.repository]
 #   anchors: [deploy_role]
 #   requires: [iam.roles, iam.oidc_providers]
 #   remediation:

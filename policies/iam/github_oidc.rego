@@ -7,6 +7,7 @@
 #   id: AA-IAM-005
 #   severity: high
 #   resource_type: aws.iam.oidc_provider
+#   expectation: [github_oidc.provider_url]
 #   requires: [iam.oidc_providers, iam.roles]
 #   remediation:
 #     summary: Create the GitHub OIDC provider and the deploy role through Terraform.

@@ -7,6 +7,7 @@
 #   id: AA-IAM-003
 #   severity: high
 #   resource_type: aws.iam.user
+#   expectation: [iam]
 #   requires: [iam.users.access_keys]
 #   remediation:
 #     summary: Deactivate and delete the key; move its user to role-based or OIDC access.

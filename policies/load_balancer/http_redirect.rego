@@ -7,6 +7,7 @@
 #   id: AA-LB-003
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   expectation: [load_balancer.redirect_status, load_balancer.http_port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]
 #   remediation:

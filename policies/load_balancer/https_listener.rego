@@ -8,6 +8,7 @@
 #   id: AA-LB-002
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   expectation: [load_balancer.tls_policies, load_balancer.https_port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]
 #   remediation:

@@ -6,6 +6,7 @@
 #   id: AA-LB-004
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   expectation: [load_balancer.https_port, load_balancer.http_port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.listeners]
 #   remediation:

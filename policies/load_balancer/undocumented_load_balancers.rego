@@ -8,6 +8,7 @@
 #   id: AA-LB-006
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   expectation: [load_balancer]
 #   anchors: [vpc]
 #   remediation:
 #     summary: Delete the listener (or the load balancer), or make it redirect to HTTPS.

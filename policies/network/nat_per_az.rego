@@ -7,6 +7,7 @@
 #   id: AA-NET-006
 #   severity: high
 #   resource_type: aws.ec2.nat_gateway
+#   expectation: [availability_zones]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.nat_gateways]
 #   remediation:

@@ -7,6 +7,7 @@
 #   id: AA-NET-001
 #   severity: critical
 #   resource_type: aws.ec2.vpc
+#   expectation: [vpc.cidr]
 #   requires: [ec2.vpcs]
 #   remediation:
 #     summary: Recreate the VPC from the Terraform configuration, or correct archaudit.toml if the documentation is out of date.

@@ -7,6 +7,7 @@
 #   id: AA-SEC-001
 #   severity: critical
 #   resource_type: aws.secretsmanager.secret
+#   expectation: [ecs]
 #   requires: [secretsmanager.secrets.resource_policy]
 #   remediation:
 #     summary: Remove the public statement from the secret's resource policy (or delete the policy) and rotate the secret.

@@ -9,6 +9,7 @@
 #   id: AA-SG-004
 #   severity: high
 #   resource_type: aws.ec2.security_group
+#   expectation: [load_balancer.ingress_cidrs]
 #   anchors: [vpc]
 #   remediation:
 #     summary: Revoke the rule; reach the workload through the load balancer instead.

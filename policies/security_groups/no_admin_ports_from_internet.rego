@@ -7,6 +7,7 @@
 #   id: AA-SG-003
 #   severity: critical
 #   resource_type: aws.ec2.security_group
+#   expectation: [network.admin_ports]
 #   requires: [ec2.security_groups]
 #   remediation:
 #     summary: Revoke the rule; reach instances through SSM Session Manager or a VPN instead.

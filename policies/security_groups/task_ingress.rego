@@ -7,6 +7,7 @@
 #   id: AA-SG-002
 #   severity: critical
 #   resource_type: aws.ec2.security_group
+#   expectation: [app_port]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, elbv2.load_balancers, ec2.security_groups]
 #   remediation:

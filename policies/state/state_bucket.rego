@@ -7,6 +7,7 @@
 #   id: AA-S3-001
 #   severity: high
 #   resource_type: aws.s3.bucket
+#   expectation: [state_bucket.encryption, state_bucket.name_pattern]
 #   requires: [s3.buckets]
 #   remediation:
 #     summary: Enable versioning and default encryption on the state bucket.

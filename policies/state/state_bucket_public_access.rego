@@ -7,6 +7,7 @@
 #   id: AA-S3-002
 #   severity: critical
 #   resource_type: aws.s3.bucket
+#   expectation: [state_bucket]
 #   anchors: [state_bucket]
 #   requires: [s3.buckets.public_access_block, s3.account_public_access_block]
 #   remediation:

@@ -53,6 +53,15 @@ pub enum SchemaKind {
     Report,
 }
 
+/// Output formats of `policy list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+}
+
 /// The `--fail-on` threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -93,6 +102,10 @@ pub enum Command {
     /// List or test the policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print the Mermaid diagram of the architecture as found, drift marked.
+    Diagram(DiagramArgs),
+    /// What changed between two inventories or two JSON reports (exit 1 when something did).
+    Diff(DiffArgs),
     /// Plan and apply fixes for drift (not yet available).
     Fix,
     /// Print the JSON Schema of the inventory (default) or of the JSON report.
@@ -135,6 +148,30 @@ pub struct ScanArgs {
     /// Write the report here instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the JSON report here (one collection, several outputs).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write SARIF here.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Also write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// SARIF `runAutomationDetails.id` (the code-scanning category); default
+    /// `archaudit/<account>/<regions>/`.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+    /// Last night's JSON report: mark findings new/unchanged, list resolved ones, and keep the
+    /// findings of rules that could not re-check them tonight (carried over).
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Terraform configuration (and state) declaring the resources: findings point at the
+    /// block that declares their resource.
+    #[arg(long, value_name = "DIR")]
+    pub terraform: Option<PathBuf>,
     /// Exit 1 when a finding at or above this severity is not waived (`never`: report only;
     /// an incomplete result still exits 2 unless --allow-incomplete).
     #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
@@ -145,6 +182,49 @@ pub struct ScanArgs {
     /// Collect only these services (live scans).
     #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
     pub services: Vec<Service>,
+}
+
+/// `archaudit diagram`.
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// AWS connection and collection settings (live).
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Draw this inventory instead of the live account.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Policies and configuration.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Write the diagram here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+/// `archaudit diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older inventory or report.
+    pub old: PathBuf,
+    /// The newer one (same kind).
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `archaudit init`.
@@ -167,8 +247,8 @@ pub enum PolicyCommand {
         #[command(flatten)]
         policy: PolicyArgs,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// Run every `test_*` rule in the `*_test.rego` files under regorus.
     Test {

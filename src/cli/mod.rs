@@ -85,6 +85,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Scan(args) => scan::run(args),
+        Command::Diagram(args) => scan::diagram(args),
+        Command::Diff(args) => {
+            let d = crate::diff::diff_files(&args.old, &args.new)?;
+            let text = match args.format {
+                DiffFormat::Table => crate::diff::render_text(&d),
+                DiffFormat::Markdown => crate::diff::render_markdown(&d),
+                DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
+            };
+            write_output(args.output.as_deref(), text.as_bytes())?;
+            Ok(if d.entries.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            })
+        }
         Command::Init(args) => init::run(&args),
         Command::Policy(PolicyCommand::List { policy, format }) => policy::list(&policy, format),
         Command::Policy(PolicyCommand::Test { policy, coverage }) => {
@@ -120,6 +135,20 @@ fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
         anyhow::bail!(
             "no policies to evaluate: --no-builtin needs --policies DIR with at least one policy"
         );
+    }
+    for p in set.policies() {
+        if let Some(bad) = p
+            .meta
+            .custom
+            .expectation
+            .iter()
+            .find(|e| !Config::is_architecture_key(e))
+        {
+            anyhow::bail!(
+                "{}: METADATA custom.expectation `{bad}` is not a key of [architecture] in the reference archaudit.toml (`archaudit init` writes it)",
+                p.path
+            );
+        }
     }
     set.set_data(&config.architecture_json(), &config.params_json())?;
     Ok((config, set))

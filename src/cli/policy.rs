@@ -1,7 +1,7 @@
 //! `archaudit policy list` and `archaudit policy test`.
 
+use super::ListFormat as Format;
 use super::{load_policies, write_output, PolicyArgs, EXIT_FINDINGS, EXIT_OK};
-use crate::report::Format;
 
 pub(super) fn list(args: &PolicyArgs, format: Format) -> anyhow::Result<u8> {
     let (_, set) = load_policies(args)?;

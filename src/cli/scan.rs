@@ -1,5 +1,7 @@
 //! `archaudit scan`.
 
+use std::path::PathBuf;
+
 use super::{
     color_enabled, load_policies, runtime, today, write_output, ScanArgs, EXIT_FINDINGS,
     EXIT_INCOMPLETE, EXIT_OK,
@@ -7,10 +9,19 @@ use super::{
 use crate::collect;
 use crate::finding::Severity;
 use crate::inventory::Inventory;
-use crate::report::{self, Format};
+use crate::report::{self, Format, Report};
+use crate::terraform::Terraform;
 
 pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let (config, policies) = load_policies(&args.policy)?;
+    // Every input is read before the (slow) collection, so a bad file fails fast.
+    let baseline = args.baseline.as_deref().map(Report::load).transpose()?;
+    let baseline_name = args
+        .baseline
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let terraform = args.terraform.as_deref().map(Terraform::load).transpose()?;
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
         None => {
@@ -18,24 +29,58 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
             runtime()?.block_on(collect::collect(&options))?
         }
     };
-    let report = crate::scan::scan(&inventory, &config, &policies, today())?;
-    let bytes = match args.format {
-        Format::Json => {
-            let mut buf = Vec::new();
-            report::write_json(&report, &mut buf)?;
-            buf
-        }
-        Format::Table => {
-            let color = args.output.is_none() && color_enabled();
-            let width = if args.output.is_some() {
-                None
-            } else {
-                report::table::terminal_width()
-            };
-            report::table::render(&report, color, width).into_bytes()
-        }
+    let context = crate::scan::Context {
+        baseline: baseline.as_ref().map(|b| (b, baseline_name.as_str())),
+        terraform: terraform.as_ref(),
     };
-    write_output(args.output.as_deref(), &bytes)?;
+    let report = crate::scan::scan_with(&inventory, &config, &policies, today(), context)?;
+    let wants_diagram = args.format == Format::Markdown || args.markdown.is_some();
+    let diagram = if wants_diagram {
+        crate::scan::diagram(&inventory, &policies, &report)?
+    } else {
+        None
+    };
+    let render = |format: Format, to_terminal: bool| -> anyhow::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        match format {
+            Format::Json => report::write_json(&report, &mut buf)?,
+            Format::Sarif => {
+                let options = report::sarif::SarifOptions {
+                    category: args.sarif_category.clone(),
+                };
+                report::sarif::write(&report, &options, &mut buf)?;
+            }
+            Format::Markdown => {
+                buf = report::markdown::render(&report, diagram.as_deref()).into_bytes();
+            }
+            Format::Junit => buf = report::junit::render(&report).into_bytes(),
+            Format::Table => {
+                let color = to_terminal && color_enabled();
+                let width = if to_terminal {
+                    report::table::terminal_width()
+                } else {
+                    None
+                };
+                buf = report::table::render(&report, color, width).into_bytes();
+            }
+        }
+        Ok(buf)
+    };
+    let extra: [(Format, &Option<PathBuf>); 4] = [
+        (Format::Json, &args.json),
+        (Format::Sarif, &args.sarif),
+        (Format::Markdown, &args.markdown),
+        (Format::Junit, &args.junit),
+    ];
+    for (format, path) in extra {
+        if let Some(path) = path {
+            write_output(Some(path), &render(format, false)?)?;
+        }
+    }
+    write_output(
+        args.output.as_deref(),
+        &render(args.format, args.output.is_none())?,
+    )?;
     if args.output.is_some() || args.format != Format::Table {
         eprintln!(
             "archaudit: {} finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
@@ -54,6 +99,24 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         args.fail_on.threshold(),
         args.allow_incomplete,
     ))
+}
+
+/// `archaudit diagram`: the scan's diagram alone.
+pub(super) fn diagram(args: super::DiagramArgs) -> anyhow::Result<u8> {
+    let (config, policies) = load_policies(&args.policy)?;
+    let inventory = match &args.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => {
+            let options = super::collect::options(&args.aws, Vec::new())?;
+            runtime()?.block_on(collect::collect(&options))?
+        }
+    };
+    let report = crate::scan::scan(&inventory, &config, &policies, today())?;
+    let Some(d) = crate::scan::diagram(&inventory, &policies, &report)? else {
+        anyhow::bail!("the loaded policies define no component rules (data.archaudit.lib.components.graph): nothing to draw");
+    };
+    write_output(args.output.as_deref(), d.as_bytes())?;
+    Ok(EXIT_OK)
 }
 
 /// Findings at or above the threshold win (they are real whatever else is missing); then an

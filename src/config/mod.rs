@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+mod locate;
 mod patterns;
 mod spec;
 
@@ -90,7 +91,7 @@ impl Config {
     /// The built-in default: the reference architecture.
     pub fn default_config() -> Config {
         // The embedded file is validated by a unit test, so this cannot fail at run time.
-        Config::parse(DEFAULT_TOML, "<built-in archaudit.toml>").unwrap_or_else(unreachable_config)
+        Config::parse(DEFAULT_TOML, locate::BUILTIN_ORIGIN).unwrap_or_else(unreachable_config)
     }
 
     /// Reads and validates a config file.

@@ -18,6 +18,9 @@ use super::load::{ANCHORS_KEY, ANCHORS_RULE};
 use super::{invalid, result, Evaluation, Policy, PolicyError, PolicySet, RuleResult, RuleStatus};
 use crate::inventory::{Aws, Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
 
+/// The rule the diagram is drawn from.
+const COMPONENTS_RULE: &str = "data.archaudit.lib.components.graph";
+
 /// The inventory as the policies see it (`input`), with the derived gaps.
 #[derive(Serialize)]
 struct InputView<'a> {
@@ -109,15 +112,17 @@ impl PolicySet {
         Ok((out, missing))
     }
 
-    /// Evaluates every non-deprecated policy against `inventory`.
-    pub fn evaluate(&self, inventory: &Inventory) -> Result<Evaluation, PolicyError> {
-        // The policies see the gaps a failed parent listing implies for its child kinds too.
-        let gaps = with_child_gaps(&inventory.gaps);
+    /// The engine with `inventory` as `input`.
+    fn with_input(
+        &self,
+        inventory: &Inventory,
+        gaps: &[Gap],
+    ) -> Result<regorus::Engine, PolicyError> {
         let view = InputView {
             schema_version: inventory.schema_version,
             meta: &inventory.meta,
             aws: &inventory.aws,
-            gaps: &gaps,
+            gaps,
         };
         let json =
             serde_json::to_string(&view).map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
@@ -125,6 +130,25 @@ impl PolicySet {
             .map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
         let mut engine = self.engine.clone();
         engine.set_input(input);
+        Ok(engine)
+    }
+
+    /// The architecture as found (`data.archaudit.lib.components.graph`): nodes and edges for
+    /// the diagram. `Null` when the loaded library has no component rules (`--no-builtin`).
+    pub fn components(&self, inventory: &Inventory) -> Result<Value, PolicyError> {
+        let gaps = with_child_gaps(&inventory.gaps);
+        let mut engine = self.with_input(inventory, &gaps)?;
+        let value = engine
+            .eval_rule(COMPONENTS_RULE.to_owned())
+            .map_err(|e| invalid("policies/lib/components.rego", 0, &e.to_string()))?;
+        Ok(serde_json::to_value(&value).unwrap_or(Value::Null))
+    }
+
+    /// Evaluates every non-deprecated policy against `inventory`.
+    pub fn evaluate(&self, inventory: &Inventory) -> Result<Evaluation, PolicyError> {
+        // The policies see the gaps a failed parent listing implies for its child kinds too.
+        let gaps = with_child_gaps(&inventory.gaps);
+        let engine = self.with_input(inventory, &gaps)?;
 
         let (outputs, missing) = self.eval_batches(&engine)?;
 
@@ -215,6 +239,7 @@ fn rule_result(
         incomplete: status == RuleStatus::Failed && reason.is_some(),
         reason,
         source: format!("{}:{}", policy.path, policy.deny_line),
+        expectation: meta.custom.expectation.clone(),
     }
 }
 

@@ -44,6 +44,11 @@ pub struct Custom {
     /// are the keys of `data.archaudit.lib.anchors.missing`.
     #[serde(default)]
     pub anchors: Vec<String>,
+    /// The archaudit.toml keys under `[architecture]` the rule enforces
+    /// (`load_balancer.tls_policies`, `subnets`), most specific first: where a finding's
+    /// violated expectation is written down (SARIF locations).
+    #[serde(default)]
+    pub expectation: Vec<String>,
     /// Former ids.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -167,6 +172,19 @@ fn validate(meta: &PolicyMeta) -> Result<(), (Option<String>, String)> {
                     "custom.requires entry `{r}` names no inventory kind; it must be `<service>.<kind>[.<attribute>]` with a kind from: {}",
                     crate::inventory::kinds().collect::<Vec<_>>().join(", ")
                 ),
+            ));
+        }
+    }
+    for e in &meta.custom.expectation {
+        let ok = e.split('.').all(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        });
+        if !ok {
+            return Err((
+                Some(e.clone()),
+                format!("custom.expectation entry `{e}` must be a dotted key under [architecture] (`load_balancer.tls_policies`)"),
             ));
         }
     }

@@ -29,6 +29,12 @@ impl ResourceIndex {
                         resource_type: kind.to_owned(),
                         region: meta.region.clone(),
                         account_id: meta.account_id.clone(),
+                        name: meta
+                            .tags
+                            .as_ref()
+                            .and_then(|t| t.get("Name"))
+                            .filter(|n| !n.is_empty())
+                            .cloned(),
                     },
                 );
             }
@@ -42,6 +48,7 @@ impl ResourceIndex {
             resource_type: "account".to_owned(),
             region: "global".to_owned(),
             account_id: inventory.meta.account_id.clone(),
+            name: None,
         };
         ResourceIndex { by_arn, account }
     }
@@ -64,6 +71,7 @@ impl ResourceIndex {
                     .unwrap_or("global")
                     .to_owned(),
                 account_id: self.account.account_id.clone(),
+                name: None,
             })
     }
 }
@@ -130,6 +138,9 @@ pub(super) fn to_finding(
         remediation,
         fingerprint: fingerprint(&custom.id, arn, attribute),
         waived: None,
+        location: None,
+        baseline_state: None,
+        carried_over: None,
     })
 }
 

@@ -2,7 +2,11 @@
 //!
 //! The JSON form is the documented, versioned envelope in `docs/json-report.md`.
 
+pub mod diagram;
 mod gaps;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 pub use gaps::gap_summary;
@@ -24,6 +28,13 @@ pub enum Format {
     Table,
     /// The versioned JSON envelope (docs/json-report.md).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (docs/ci.md).
+    Sarif,
+    /// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments, with the live
+    /// architecture drawn (Mermaid).
+    Markdown,
+    /// JUnit XML: one test case per rule, for CI systems that read test reports.
+    Junit,
 }
 
 /// Counts for the summary line and the exit code.
@@ -94,6 +105,114 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     /// Waivers that expired or matched nothing.
     pub waivers: Vec<WaiverNote>,
+    /// The comparison with `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// Tonight against the baseline report (`scan --baseline LAST_REPORT.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineSummary {
+    /// The baseline file, as given.
+    pub file: String,
+    /// When the baseline's inventory was collected.
+    pub collected_at: String,
+    /// Findings not in the baseline.
+    pub new: usize,
+    /// Findings in both.
+    pub unchanged: usize,
+    /// Baseline findings of rules that could not re-check them tonight, kept in `findings`.
+    pub carried_over: usize,
+    /// Baseline findings that tonight's complete evaluation of their rule no longer finds
+    /// (or whose rule no longer exists).
+    pub resolved: Vec<Finding>,
+}
+
+/// A report file that cannot be used (as a baseline or by `diff`).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Unreadable.
+    #[error("cannot read report {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// Not JSON, or not a report.
+    #[error("invalid report {path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Another report version.
+    #[error("report {path} is version {found} (archaudit {tool}); this archaudit reads version {REPORT_VERSION}; reports of another version cannot be compared (scan once more to start from a current report)")]
+    Version {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: u64,
+        /// The archaudit that wrote it.
+        tool: String,
+    },
+    /// JSON of another kind (an inventory, a SARIF log).
+    #[error("{path} is not an archaudit JSON report (`scan --format json`): {what}")]
+    NotAReport {
+        /// The file.
+        path: String,
+        /// What it looks like.
+        what: String,
+    },
+}
+
+impl Report {
+    /// Reads a JSON report written by `scan --format json`, checking its version first.
+    pub fn load(path: &std::path::Path) -> Result<Report, ReportError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ReportError::Io {
+            path: display.clone(),
+            message: e.to_string(),
+        })?;
+        Report::from_json(&text, &display)
+    }
+
+    /// Parses a JSON report; `origin` names it in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<Report, ReportError> {
+        let parse_err = |e: serde_json::Error| ReportError::Parse {
+            path: origin.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
+        let not = |what: &str| ReportError::NotAReport {
+            path: origin.to_owned(),
+            what: what.to_owned(),
+        };
+        if probe.get("schema_version").is_some() {
+            return Err(not("it is an inventory (`archaudit collect`)"));
+        }
+        if probe.get("runs").is_some() {
+            return Err(not("it is a SARIF log"));
+        }
+        let Some(found) = probe.get("version").and_then(serde_json::Value::as_u64) else {
+            return Err(not("it has no `version`"));
+        };
+        if found != u64::from(REPORT_VERSION) {
+            return Err(ReportError::Version {
+                path: origin.to_owned(),
+                found,
+                tool: probe["tool_version"].as_str().unwrap_or("?").to_owned(),
+            });
+        }
+        serde_json::from_str(text).map_err(parse_err)
+    }
 }
 
 impl Summary {

@@ -1,7 +1,13 @@
 //! `scan`: judge an inventory against the architecture and build the report.
 //!
 //! The stages stay apart: the inventory comes from `collect` or a file, [`crate::policy`]
-//! judges it, waivers from `archaudit.toml` are applied here, and [`crate::report`] presents.
+//! judges it; here the baseline is compared ([`baseline`]), waivers from `archaudit.toml`
+//! are applied and findings located ([`locate`]); [`crate::report`] presents.
+
+mod baseline;
+mod locate;
+
+pub use baseline::BaselineMismatch;
 
 use crate::config::{parse_date, Config, ConfigError};
 use crate::finding::Waived;
@@ -17,8 +23,40 @@ pub enum ScanError {
     /// The config is inconsistent with the policies (a waiver for an unknown policy).
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The baseline is of another account or regions.
+    #[error(transparent)]
+    Baseline(#[from] BaselineMismatch),
+    /// The component rules returned something that is not a graph.
+    #[error("data.archaudit.lib.components.graph is not a component graph: {0}")]
+    Components(String),
+}
+
+/// The Mermaid diagram of the architecture as found, marked with `report`'s findings; `None`
+/// when the loaded policy library has no component rules.
+pub fn diagram(
+    inventory: &Inventory,
+    policies: &PolicySet,
+    report: &Report,
+) -> Result<Option<String>, ScanError> {
+    let value = policies.components(inventory)?;
+    let graph = crate::report::diagram::Graph::from_json(value)
+        .map_err(|e| ScanError::Components(e.to_string()))?;
+    if graph.nodes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(crate::report::diagram::mermaid(&graph, report)))
 }
 use crate::report::{PolicySources, Report, Summary, WaiverNote, REPORT_VERSION};
+use crate::terraform::Terraform;
+
+/// What a scan may be given besides the inventory, config and policies.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Context<'a> {
+    /// Last night's report and its file name (`--baseline`).
+    pub baseline: Option<(&'a Report, &'a str)>,
+    /// The Terraform configuration that declares the resources (`--terraform`).
+    pub terraform: Option<&'a Terraform>,
+}
 
 /// Evaluates `policies` (whose architecture is already set) on `inventory`, applies the
 /// config's waivers as of `today`, and returns the report.
@@ -30,6 +68,17 @@ pub fn scan(
     config: &Config,
     policies: &PolicySet,
     today: time::Date,
+) -> Result<Report, ScanError> {
+    scan_with(inventory, config, policies, today, Context::default())
+}
+
+/// [`scan`] with a baseline to compare with and Terraform to locate findings in.
+pub fn scan_with(
+    inventory: &Inventory,
+    config: &Config,
+    policies: &PolicySet,
+    today: time::Date,
+    context: Context<'_>,
 ) -> Result<Report, ScanError> {
     for w in &config.waivers {
         if policy_id(policies, w.policy.get_ref()).is_none() {
@@ -43,6 +92,18 @@ pub fn scan(
     }
     let evaluation = policies.evaluate(inventory)?;
     let mut findings = evaluation.findings;
+    let baseline = match context.baseline {
+        Some((report, file)) => Some(baseline::compare(
+            &mut findings,
+            &evaluation.rules,
+            report,
+            file,
+            (&inventory.meta.account_id, &inventory.meta.regions),
+        )?),
+        None => None,
+    };
+    crate::finding::sort(&mut findings);
+    locate::locate(&mut findings, &evaluation.rules, config, context.terraform);
     let mut notes = Vec::new();
     for w in &config.waivers {
         let expires = w.expires.get_ref().clone();
@@ -94,6 +155,7 @@ pub fn scan(
         rules: evaluation.rules,
         gaps: inventory.gaps.clone(),
         waivers: notes,
+        baseline,
     })
 }
 

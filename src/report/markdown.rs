@@ -1,0 +1,277 @@
+//! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict, counts, the
+//! architecture as found (Mermaid), findings by severity with expected → actual and the fix
+//! (details collapsed), rules not evaluated, gaps, and what changed since the baseline.
+//!
+//! An incomplete run says so in its first line; it never reads as clean. The whole stays
+//! under GitHub's 1 MiB step-summary limit: when findings would not fit, the rest are counted
+//! and the JSON report named.
+
+use std::fmt::Write as _;
+
+use super::{gap_summary, Report};
+use crate::finding::{BaselineState, Finding, RuleStatus, Severity};
+
+/// GitHub's step-summary limit is 1 MiB; keep a margin for what the workflow adds.
+pub const MAX_BYTES: usize = 1_000_000;
+
+const SEVERITIES: [Severity; 4] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+];
+
+/// Text for a table cell: pipes escaped, on one line.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Inline code that survives backticks in the value.
+fn code(s: &str) -> String {
+    let fence = if s.contains('`') { "``" } else { "`" };
+    format!("{fence}{}{fence}", s.replace('\n', " "))
+}
+
+/// Renders the report; `diagram` is the Mermaid flowchart of the architecture as found.
+pub fn render(report: &Report, diagram: Option<&str>) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## archaudit — account {} ({})\n",
+        report.account_id,
+        report.regions.join(", ")
+    );
+    let unwaived: usize = s.findings.values().sum();
+    let verdict = match (unwaived, s.complete) {
+        (0, true) => "✅ **The account matches the documented architecture.**".to_owned(),
+        (0, false) => "⚠️ **INCOMPLETE: no finding, but not everything could be checked** — see *Not evaluated* and *Collection gaps*; this is not a pass.".to_owned(),
+        (n, true) => format!("❌ **{n} finding(s)** against the documented architecture."),
+        (n, false) => format!("❌ **{n} finding(s)**, and ⚠️ **INCOMPLETE**: some rules could not check everything, so there may be more."),
+    };
+    let _ = writeln!(out, "{verdict}\n");
+    let _ = writeln!(
+        out,
+        "| rules passed | rules failed | rules not evaluated | critical | high | medium | low | waived | gaps |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    let n = |sev: Severity| s.findings.get(&sev).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        s.passed,
+        s.failed,
+        s.not_evaluated,
+        n(Severity::Critical),
+        n(Severity::High),
+        n(Severity::Medium),
+        n(Severity::Low),
+        s.waived,
+        s.gaps
+    );
+    let _ = writeln!(
+        out,
+        "<sub>Collected {} · archaudit {} · config {}</sub>\n",
+        report.collected_at,
+        report.tool_version,
+        cell(&report.config)
+    );
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "### Since the baseline ({})\n\n{} new · {} unchanged · {} resolved · {} carried over (not re-checked tonight)\n",
+            b.collected_at,
+            b.new,
+            b.unchanged,
+            b.resolved.len(),
+            b.carried_over
+        );
+        if !b.resolved.is_empty() {
+            out.push_str("<details><summary>Resolved</summary>\n\n");
+            for f in &b.resolved {
+                let _ = writeln!(
+                    out,
+                    "- ~~{} {}~~ {}",
+                    code(&f.policy_id),
+                    code(&f.resource.id),
+                    cell(&f.message)
+                );
+            }
+            out.push_str("\n</details>\n\n");
+        }
+    }
+    if let Some(d) = diagram {
+        out.push_str("### The architecture as found\n\n");
+        out.push_str("Drifted components and connections in red; documented components that were not found dashed; components that could not be looked for (collection gaps) dotted and labelled *unknown*.\n\n");
+        let _ = writeln!(out, "```mermaid\n{}```\n", d);
+    }
+    let tail = tail(report);
+    findings(report, &mut out, MAX_BYTES.saturating_sub(tail.len()));
+    out.push_str(&tail);
+    out
+}
+
+fn findings(report: &Report, out: &mut String, budget: usize) {
+    let active: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none())
+        .collect();
+    if active.is_empty() {
+        return;
+    }
+    out.push_str("### Findings\n\n");
+    let mut left_out = 0;
+    for sev in SEVERITIES {
+        let these: Vec<&&Finding> = active.iter().filter(|f| f.severity == sev).collect();
+        if these.is_empty() {
+            continue;
+        }
+        let header = format!("#### {} ({})\n\n", sev.as_str(), these.len());
+        if out.len() + header.len() > budget {
+            left_out += these.len();
+            continue;
+        }
+        out.push_str(&header);
+        for f in these {
+            let item = finding(f);
+            if out.len() + item.len() > budget {
+                left_out += 1;
+                continue;
+            }
+            out.push_str(&item);
+        }
+        out.push('\n');
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{left_out} more finding(s) left out to stay under GitHub's 1 MiB summary limit: see the JSON report.**\n"
+        );
+    }
+}
+
+fn finding(f: &Finding) -> String {
+    let mark = match f.baseline_state {
+        Some(BaselineState::New) => " 🆕",
+        Some(BaselineState::CarriedOver) => " ⏸ carried over",
+        _ => "",
+    };
+    let mut item = format!(
+        "- **{}**{mark} {} — {}\n  expected {} → actual {}\n",
+        f.policy_id,
+        code(&f.resource.id),
+        cell(&f.message),
+        code(&f.expected_display),
+        code(&f.actual_display)
+    );
+    if let Some(reason) = &f.carried_over {
+        let _ = writeln!(item, "  _not re-checked tonight: {}_", cell(reason));
+    }
+    item.push_str("  <details><summary>Fix</summary>\n\n");
+    let _ = writeln!(item, "  {}\n", cell(&f.remediation.summary));
+    if let Some(cli) = &f.remediation.cli {
+        let _ = writeln!(item, "  ```sh\n{}\n  ```\n", indent(cli));
+    } else if let Some(manual) = &f.remediation.manual {
+        let _ = writeln!(item, "  By hand: {}\n", cell(manual));
+    }
+    let _ = writeln!(
+        item,
+        "  Resource: {}{}\n  </details>",
+        code(&f.resource.arn),
+        f.location
+            .as_ref()
+            .map(|l| format!(" · declared at {}", code(&format!("{}:{}", l.file, l.line))))
+            .unwrap_or_default()
+    );
+    item
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rules not evaluated, gaps and waiver problems: always printed whole (they are what makes a
+/// run incomplete).
+fn tail(report: &Report) -> String {
+    let mut out = String::new();
+    let blind: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::NotEvaluated || r.incomplete)
+        .collect();
+    if !blind.is_empty() {
+        out.push_str("### Not evaluated\n\nThese rules could not check everything they read; their silence proves nothing.\n\n| rule | status | why |\n|---|---|---|\n");
+        for r in blind {
+            let status = if r.status == RuleStatus::NotEvaluated {
+                "not evaluated"
+            } else {
+                "failed, incomplete"
+            };
+            let _ = writeln!(
+                out,
+                "| {} {} | {status} | {} |",
+                r.id,
+                cell(&r.title),
+                cell(r.reason.as_deref().unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    if !report.gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Collection gaps\n\n{}\n",
+            cell(&gap_summary(&report.gaps))
+        );
+        out.push_str("<details><summary>Every gap</summary>\n\n| kind | attribute | region | operation | code | resource |\n|---|---|---|---|---|---|\n");
+        for g in &report.gaps {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                g.kind,
+                g.attribute.as_deref().unwrap_or("(all)"),
+                g.region,
+                g.operation,
+                g.code,
+                cell(g.resource.as_deref().unwrap_or("(all)"))
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    let waived: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_some())
+        .collect();
+    if !waived.is_empty() || !report.waivers.is_empty() {
+        out.push_str("### Waivers\n\n");
+        for f in waived {
+            if let Some(w) = &f.waived {
+                let _ = writeln!(
+                    out,
+                    "- {} {} waived until {} ({}, {})",
+                    f.policy_id,
+                    code(&f.resource.id),
+                    w.expires,
+                    cell(&w.reason),
+                    cell(&w.owner)
+                );
+            }
+        }
+        for w in &report.waivers {
+            let _ = writeln!(
+                out,
+                "- ⚠️ waiver for {} on {} is {} (expires {})",
+                w.policy,
+                code(&w.resource),
+                w.problem,
+                w.expires
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
