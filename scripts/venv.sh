@@ -8,6 +8,10 @@
 #   $venv/opa      real OPA v1.20.2 for the parity test: the opa-golib-python-bindings wheel,
 #                  published for Python 3.14 only but loadable on older ones, so it is
 #                  downloaded and unpacked (tests put the directory on PYTHONPATH)
+#   $venv/lint     actionlint, for the example workflow (tests/tools/lint-requirements.txt)
+#   $venv/node     Node tools from npm, locked in tests/tools/package-lock.json: the SARIF
+#                  Multitool (SARIF schema + GitHub ingestion rules) and mermaid + jsdom
+#                  (mermaid.parse for every generated diagram)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=${ARCHAUDIT_VENV:-$root/.venv}
@@ -36,5 +40,18 @@ if [ "$(cat "$venv/opa/.pin" 2>/dev/null)" != "$opa_pin" ]; then
     --python-version 3.14 --platform manylinux_2_34_x86_64 -d "$venv/opa" "$opa_pin" >&2
   "$venv/bin/python" -m zipfile -e "$venv"/opa/*.whl "$venv/opa" >&2
   echo "$opa_pin" > "$venv/opa/.pin"
+fi
+ensure_venv "$venv/lint" "$root/tests/tools/lint-requirements.txt" "actionlint"
+
+node_dir=$venv/node
+want=$(cat "$root/tests/tools/package.json" "$root/tests/tools/package-lock.json" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$node_dir/.lock.sha256" 2>/dev/null)" != "$want" ]; then
+  echo "scripts/venv.sh: installing the SARIF Multitool and mermaid into $node_dir (locked in tests/tools/package-lock.json)" >&2
+  rm -rf "$node_dir" && mkdir -p "$node_dir"
+  cp "$root/tests/tools/package.json" "$root/tests/tools/package-lock.json" "$node_dir/"
+  # --ignore-scripts: the one install script only marks the Multitool executable.
+  (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+  chmod u+x "$node_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  echo "$want" > "$node_dir/.lock.sha256"
 fi
 echo "$venv/bin/python"

@@ -113,6 +113,16 @@ fn no_module_reaches_up_a_stage() {
         ),
         ("scan", &["aws", "collect", "report::table", "cli", "fix"]),
         (
+            "terraform",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
+            "diff",
+            &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
+        ),
+        (
             "report",
             &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
         ),

@@ -517,6 +517,16 @@ fn papercuts() {
             policy("", "input.aws.ec2.vpcz"),
             "reads.rego:15: `input.aws.ec2.vpcz` is not in the inventory",
         ),
+        (
+            "expectation",
+            policy("#   expectation: [vpc.cdir]\n", "input.aws.ec2.vpcs"),
+            "expectation.rego: METADATA custom.expectation `vpc.cdir` is not a key of [architecture]",
+        ),
+        (
+            "expectation_syntax",
+            policy("#   expectation: [\"Vpc Cidr\"]\n", "input.aws.ec2.vpcs"),
+            "expectation_syntax.rego:8: custom.expectation entry `Vpc Cidr` must be a dotted key",
+        ),
     ] {
         let d = dir.path().join(format!("p-{name}"));
         std::fs::create_dir(&d).unwrap();

@@ -261,3 +261,91 @@ fn sort_arrays(value: &mut Value) {
         _ => {}
     }
 }
+
+/// The venv of the test tooling (`scripts/venv.sh`): beside the emulator's Python.
+pub fn tools_dir() -> PathBuf {
+    let python = python();
+    let dir = python
+        .parent()
+        .and_then(|p| p.parent())
+        .expect("the venv python lives in <venv>/bin")
+        .to_path_buf();
+    assert!(
+        dir.join("node/node_modules").is_dir(),
+        "{}/node is missing: run `scripts/venv.sh` (it installs the SARIF Multitool and mermaid)",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs the SARIF Multitool's `validate --rule-kind "Gh;Sarif"` (the SARIF 2.1.0 schema and
+/// GitHub's ingestion rules) on `files`; returns every error and warning it reports.
+pub fn sarif_problems(files: &[PathBuf]) -> Vec<String> {
+    let tools = tools_dir();
+    let out_dir = tempfile::tempdir().unwrap();
+    let log = out_dir.path().join("validation.sarif");
+    let status = Command::new(
+        tools.join("node/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+    )
+    .args([
+        "validate",
+        "--rule-kind",
+        "Gh;Sarif",
+        "--log",
+        "ForceOverwrite",
+        "-o",
+    ])
+    .arg(&log)
+    .args(files)
+    .stdout(Stdio::null())
+    .status()
+    .unwrap();
+    assert!(status.success(), "the SARIF Multitool failed to run");
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let mut problems = Vec::new();
+    for run in log["runs"].as_array().unwrap() {
+        for r in run["results"].as_array().into_iter().flatten() {
+            let level = r["level"].as_str().unwrap_or("warning");
+            if level == "error" || level == "warning" {
+                let file = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("?");
+                problems.push(format!(
+                    "{level} {} in {file}: {}",
+                    r["ruleId"].as_str().unwrap_or("?"),
+                    r["message"]["text"]
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| r["message"].to_string())
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Parses every Mermaid diagram in `files` (whole diagrams, or Markdown with ```mermaid
+/// blocks) with mermaid's own `mermaid.parse`; returns the failures.
+pub fn mermaid_problems(files: &[PathBuf]) -> Vec<String> {
+    let tools = tools_dir();
+    let out = Command::new("node")
+        .arg(root().join("tests/tools/mermaid-parse.mjs"))
+        .args(files)
+        .env("ARCHAUDIT_NODE_MODULES", tools.join("node/node_modules"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let parsed = text.lines().filter(|l| l.starts_with("ok ")).count();
+    let mut problems: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with("ok "))
+        .map(str::to_owned)
+        .collect();
+    if parsed == 0 {
+        problems.push(format!(
+            "mermaid-parse parsed nothing: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    problems
+}
