@@ -138,3 +138,98 @@ fn denying_any_read_never_turns_a_finding_into_a_pass() {
     assert!(denied >= 35, "only {denied} operations denied");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `archaudit scan` on the emulator with extra arguments; returns stdout.
+fn scan_args(url: &str, args: &[&str]) -> Vec<u8> {
+    let out = archaudit(url)
+        .args(["scan", "--max-attempts", "1"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn a_denied_read_keeps_last_nights_alerts_open_in_sarif() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    moto.provision(&["reset", "reference", "drift:ssh_open", "drift:http_forward"]);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("last-night.json");
+    std::fs::write(&baseline, scan_args(moto.url(), &["--format", "json"])).unwrap();
+    let last: Value = serde_json::from_slice(&std::fs::read(&baseline).unwrap()).unwrap();
+    let sg_findings: BTreeSet<String> = last["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"].as_str().unwrap().starts_with("AA-SG-"))
+        .map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(sg_findings.len() >= 2, "{last}");
+
+    // The live SARIF itself is valid for GitHub.
+    let live = dir.path().join("live.sarif");
+    std::fs::write(&live, scan_args(moto.url(), &["--format", "sarif"])).unwrap();
+    let problems = support::sarif_problems(std::slice::from_ref(&live));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // Tonight the security-group rules cannot be read.
+    let rule = deny_rule("ec2:DescribeSecurityGroupRules").unwrap();
+    let proxy = Helper::start("tests/moto/faults.py", &[moto.url(), &rule], &[]);
+    let sarif = |args: &[&str]| -> Value {
+        let mut all = vec!["--format", "sarif"];
+        all.extend_from_slice(args);
+        serde_json::from_slice(&scan_args(&proxy.url, &all)).unwrap()
+    };
+    let prints = |log: &Value| -> BTreeSet<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    // Without a baseline the alerts would close: the run says so and is unsuccessful.
+    let bare = sarif(&[]);
+    assert!(prints(&bare).is_disjoint(&sg_findings));
+    let inv = &bare["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let notes = inv["toolExecutionNotifications"].to_string();
+    assert!(notes.contains("AA-SG-003 was not evaluated"), "{notes}");
+    // With the baseline they are carried over: every SG alert of last night stays open.
+    let kept = sarif(&["--baseline", baseline.to_str().unwrap()]);
+    assert!(prints(&kept).is_superset(&sg_findings));
+    for r in kept["runs"][0]["results"].as_array().unwrap() {
+        if sg_findings.contains(
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap(),
+        ) {
+            assert_eq!(r["baselineState"], "unchanged");
+            assert!(r["properties"]["carriedOver"]
+                .as_str()
+                .unwrap()
+                .contains("DescribeSecurityGroupRules"));
+        }
+    }
+    // The listener drift, re-checked on complete data, is simply unchanged.
+    assert!(kept["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == "AA-LB-003" && r["properties"]["carriedOver"].is_null()));
+    let file = dir.path().join("kept.sarif");
+    std::fs::write(&file, serde_json::to_vec(&kept).unwrap()).unwrap();
+    let problems = support::sarif_problems(&[file]);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

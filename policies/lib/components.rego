@@ -86,9 +86,11 @@ nodes contains absent("igw_missing", "internet_gateway", "Internet gateway", "vp
 }
 
 # Routes: public subnets to the internet gateway, private subnets to a NAT gateway.
-edges contains {"from": sprintf("subnet_%s", [s.id]), "to": target, "label": "0.0.0.0/0", "arn": s.arn, "attribute": "route:0.0.0.0/0"} if {
+# The edge carries the route table's ARN: a finding on the table's default route marks it.
+edges contains {"from": sprintf("subnet_%s", [s.id]), "to": target, "label": "0.0.0.0/0", "arn": rt.arn, "attribute": "route:0.0.0.0/0"} if {
 	some s in arch.subnets
-	r := arch.default_route(arch.route_table(s))
+	rt := arch.route_table(s)
+	r := arch.default_route(rt)
 	target := route_target(r)
 }
 
