@@ -18,14 +18,17 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
-    RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingDescriptorReference, Result as SarifResult,
+    Run, RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
 };
 
 use super::Report;
-use crate::finding::{BaselineState, Finding, RuleResult, RuleStatus, Severity};
+
+mod rules;
+
+use crate::finding::{BaselineState, Finding, RuleStatus};
+use rules::{descriptor, level};
 
 /// GitHub's limit of results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -53,24 +56,6 @@ pub fn category(report: &Report, options: &SarifOptions) -> String {
     }
 }
 
-/// `security-severity` as GitHub reads it (a number in a string).
-fn security_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "9.5",
-        Severity::High => "8.0",
-        Severity::Medium => "5.5",
-        Severity::Low => "3.0",
-    }
-}
-
-fn level(s: Severity) -> ResultLevel {
-    match s {
-        Severity::Critical | Severity::High => ResultLevel::Error,
-        Severity::Medium => ResultLevel::Warning,
-        Severity::Low => ResultLevel::Note,
-    }
-}
-
 fn bag(tags: Option<Vec<String>>, props: BTreeMap<String, Value>) -> PropertyBag {
     PropertyBag {
         tags,
@@ -80,73 +65,6 @@ fn bag(tags: Option<Vec<String>>, props: BTreeMap<String, Value>) -> PropertyBag
 
 fn text(s: impl Into<String>) -> Message {
     Message::builder().text(s.into()).build()
-}
-
-/// A rule name GitHub shows: the policy file's stem in PascalCase (`vpc_cidr` → `VpcCidr`).
-fn rule_name(rule: &RuleResult) -> String {
-    let file = rule
-        .source
-        .rsplit_once(':')
-        .map_or(&*rule.source, |(f, _)| f);
-    let stem = std::path::Path::new(file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| rule.id.clone());
-    stem.split(['_', '-'])
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-fn descriptor(rule: &RuleResult) -> ReportingDescriptor {
-    // help.text is plain text: the Markdown without its code fences.
-    let help_text = rule
-        .help
-        .lines()
-        .filter(|l| !l.starts_with("```"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut props = BTreeMap::new();
-    props.insert(
-        "security-severity".to_owned(),
-        json!(security_severity(rule.severity)),
-    );
-    props.insert("precision".to_owned(), json!("very-high"));
-    props.insert("problem.severity".to_owned(), json!(rule.severity.as_str()));
-    let mut d = ReportingDescriptor::builder()
-        .id(rule.id.clone())
-        .name(rule_name(rule))
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(rule.title.clone())
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(rule.description.clone())
-                .build(),
-        )
-        .help(
-            MultiformatMessageString::builder()
-                .text(help_text)
-                .markdown(rule.help.clone())
-                .build(),
-        )
-        .default_configuration(
-            ReportingConfiguration::builder()
-                .level(json!(level(rule.severity).to_string().to_lowercase()))
-                .build(),
-        )
-        .properties(bag(Some(rule.tags.clone()), props))
-        .build();
-    if let Some(uri) = rule.related_resources.first() {
-        d.help_uri = Some(uri.clone());
-    }
-    d
 }
 
 /// The one-paragraph message of a result: what is wrong, expected → actual, the fix.
@@ -365,9 +283,19 @@ fn truncation_note(cut: usize) -> Notification {
 /// Writes the SARIF log, cutting the least severe results until it fits GitHub's gzipped
 /// size limit.
 pub fn write(report: &Report, options: &SarifOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    write_within(report, options, MAX_GZIPPED_BYTES, out)
+}
+
+/// [`write`] with the gzipped size limit given.
+fn write_within(
+    report: &Report,
+    options: &SarifOptions,
+    max_gzipped: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut sarif = build(report, options);
     let mut bytes = serde_json::to_vec_pretty(&sarif)?;
-    while gzipped_len(&bytes)? > MAX_GZIPPED_BYTES {
+    while gzipped_len(&bytes)? > max_gzipped {
         let run = &mut sarif.runs[0];
         let results = run.results.get_or_insert_with(Vec::new);
         let cut = (results.len() / 10).max(1);
@@ -398,3 +326,6 @@ fn gzipped_len(bytes: &[u8]) -> std::io::Result<usize> {
     enc.write_all(bytes)?;
     Ok(enc.finish()?.len())
 }
+
+#[cfg(test)]
+mod tests;

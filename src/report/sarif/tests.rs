@@ -1,0 +1,125 @@
+use super::*;
+use crate::finding::{Remediation, ResourceRef, RuleResult, Severity};
+use crate::report::{PolicySources, Summary};
+use serde_sarif::sarif::ResultLevel;
+
+fn report(findings: usize) -> Report {
+    let rule = RuleResult {
+        id: "AA-NET-001".into(),
+        title: "T".into(),
+        description: "D".into(),
+        help: "H".into(),
+        severity: Severity::High,
+        tags: vec!["security".into()],
+        related_resources: vec![],
+        fix: None,
+        reads: vec![],
+        anchors: vec![],
+        status: RuleStatus::Failed,
+        findings,
+        reason: None,
+        incomplete: false,
+        source: "policies/network/vpc_cidr.rego:20".into(),
+        expectation: vec![],
+    };
+    let findings: Vec<Finding> = (0..findings)
+        .map(|i| Finding {
+            policy_id: "AA-NET-001".into(),
+            severity: if i % 2 == 0 {
+                Severity::High
+            } else {
+                Severity::Low
+            },
+            title: "T".into(),
+            // Incompressible enough that the gzipped size grows with the count.
+            message: format!("m {:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+            resource: ResourceRef {
+                arn: format!("arn:aws:ec2:us-east-1:1:vpc/vpc-{i}"),
+                id: format!("vpc-{i}"),
+                ..ResourceRef::default()
+            },
+            attribute: "a".into(),
+            expected: Value::Null,
+            actual: Value::Null,
+            expected_display: "e".into(),
+            actual_display: "a".into(),
+            details: Default::default(),
+            remediation: Remediation::default(),
+            fingerprint: format!("{i:032x}"),
+            waived: None,
+            location: None,
+            baseline_state: None,
+            carried_over: None,
+        })
+        .collect();
+    let mut sorted = findings;
+    crate::finding::sort(&mut sorted);
+    Report {
+        version: 2,
+        tool_version: "0".into(),
+        account_id: "1".into(),
+        regions: vec!["us-east-1".into()],
+        collected_at: "t".into(),
+        config: "c".into(),
+        policies: PolicySources {
+            builtin: true,
+            dirs: vec![],
+        },
+        summary: Summary::of(std::slice::from_ref(&rule), &sorted, &[]),
+        findings: sorted,
+        rules: vec![rule],
+        gaps: vec![],
+        waivers: vec![],
+        baseline: None,
+    }
+}
+
+#[test]
+fn results_beyond_githubs_count_limit_are_cut_least_severe_first_and_said() {
+    let sarif = build(&report(MAX_RESULTS + 10), &SarifOptions::default());
+    let run = &sarif.runs[0];
+    let results = run.results.as_ref().unwrap();
+    assert_eq!(results.len(), MAX_RESULTS);
+    // Worst first: every high finding is kept (half of them are high).
+    let kept_high = results
+        .iter()
+        .filter(|r| matches!(r.level, Some(ResultLevel::Error)))
+        .count();
+    assert_eq!(kept_high, (MAX_RESULTS + 10).div_ceil(2));
+    let inv = &run.invocations.as_ref().unwrap()[0];
+    assert!(!inv.execution_successful);
+    let notes = inv.tool_execution_notifications.as_ref().unwrap();
+    assert!(notes.iter().any(|n| n
+        .message
+        .text
+        .as_deref()
+        .is_some_and(|t| t.starts_with("10 least severe result(s) left out"))));
+}
+
+#[test]
+fn output_is_cut_to_the_gzipped_size_limit() {
+    let r = report(2_000);
+    let mut full = Vec::new();
+    write(&r, &SarifOptions::default(), &mut full).unwrap();
+    let limit = gzipped_len(&full).unwrap() / 3;
+    let mut cut = Vec::new();
+    write_within(&r, &SarifOptions::default(), limit, &mut cut).unwrap();
+    assert!(gzipped_len(&cut).unwrap() <= limit);
+    let log: Value = serde_json::from_slice(&cut).unwrap();
+    let run = &log["runs"][0];
+    let kept = run["results"].as_array().unwrap().len();
+    assert!(kept > 0 && kept < 2_000);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let cut_notes: Vec<_> = notes
+        .iter()
+        .filter(|n| n["message"]["text"].as_str().unwrap().contains("left out"))
+        .collect();
+    assert_eq!(cut_notes.len(), 1, "{notes:?}");
+    assert!(cut_notes[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{} least severe", 2_000 - kept)));
+}
