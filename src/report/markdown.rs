@@ -111,6 +111,8 @@ pub fn render(report: &Report, diagram: Option<&str>) -> String {
 }
 
 fn findings(report: &Report, out: &mut String, budget: usize) {
+    // Room for the line that says how many were left out.
+    let budget = budget.saturating_sub(200);
     let active: Vec<&Finding> = report
         .findings
         .iter()
@@ -274,4 +276,23 @@ fn tail(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_under_githubs_summary_limit_and_says_what_it_left_out() {
+        let report = crate::report::testing::synthetic(20_000);
+        let md = render(&report, Some("flowchart LR\n  a --> b\n"));
+        assert!(md.len() <= MAX_BYTES, "{}", md.len());
+        assert!(md.contains("more finding(s) left out to stay under GitHub's 1 MiB summary limit"));
+        // The worst come first: every high finding that fits precedes any low one.
+        let high = md.find("#### high").unwrap();
+        assert!(md.find("#### low").is_none_or(|low| low > high));
+        let small = render(&crate::report::testing::synthetic(10), None);
+        assert!(!small.contains("left out"));
+        assert_eq!(small.matches("<details><summary>Fix</summary>").count(), 10);
+    }
 }

@@ -8,6 +8,8 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod table;
+#[cfg(test)]
+mod testing;
 
 pub use gaps::gap_summary;
 
