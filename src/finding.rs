@@ -60,6 +60,10 @@ pub struct Remediation {
     /// Id of the automated fix (`archaudit fix`), when one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// In a finding whose fix `archaudit fix` can apply: the command that applies it
+    /// (`archaudit fix --finding <fingerprint> --apply`), beside `cli`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archaudit: Option<String>,
     /// What the user must supply or do by hand (a secret's value, a least-privilege policy
     /// document), when the fix cannot be given as a runnable command. `<placeholders>` appear
     /// only here.

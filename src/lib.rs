@@ -37,6 +37,7 @@ pub mod collect;
 pub mod config;
 pub mod diff;
 pub mod finding;
+pub mod fix;
 pub mod inventory;
 pub mod policy;
 pub mod report;

@@ -103,3 +103,58 @@ fn readonly_policy_matches_the_calls_the_collectors_make() {
         "the collector must never be able to read secret values"
     );
 }
+
+/// `permissions/archaudit-fix.json` grants exactly the IAM actions the applier can call: the
+/// SDK operations in `src/fix/apply.rs` (every `c.<operation>()`), the permissions the fix
+/// actions declare (`Action::PERMISSIONS`) and the file agree, both ways.
+#[test]
+fn fix_policy_matches_the_applier() {
+    let source = std::fs::read_to_string(support::root().join("src/fix/apply.rs")).unwrap();
+    let renamed = [
+        ("PutBucketEncryption", "PutEncryptionConfiguration"),
+        ("PutPublicAccessBlock", "PutBucketPublicAccessBlock"),
+    ];
+    let mut called = BTreeSet::new();
+    // Every call on an SDK client `c`, however rustfmt breaks the line.
+    let calls = regex::Regex::new(r"\bc\s*\.\s*([a-z_]+)\(\)").unwrap();
+    for cap in calls.captures_iter(&source) {
+        let op = &cap[1];
+        let pascal: String = op
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let name = renamed
+            .iter()
+            .find(|(a, _)| *a == pascal)
+            .map_or(pascal.clone(), |(_, b)| (*b).to_owned());
+        called.insert(name);
+    }
+    let declared: BTreeSet<String> = archaudit::fix::Action::PERMISSIONS
+        .iter()
+        .map(|p| p.split_once(':').unwrap().1.to_owned())
+        .collect();
+    assert_eq!(called, declared, "operations called vs Action::PERMISSIONS");
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions/archaudit-fix.json")).unwrap(),
+    )
+    .unwrap();
+    let granted: BTreeSet<&str> = file["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let wanted: BTreeSet<&str> = archaudit::fix::Action::PERMISSIONS
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(
+        granted, wanted,
+        "permissions/archaudit-fix.json vs Action::PERMISSIONS"
+    );
+}

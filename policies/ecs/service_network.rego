@@ -32,14 +32,17 @@ private_or_current(private, _) := private if count(private) > 0
 
 private_or_current(private, s) := sort(s.network.subnets) if count(private) == 0
 
-deny contains result.fixed(msg, s.arn, "network.subnets", sort(arch.private_subnet_ids), s.network.subnets, network_fix(s)) if {
+# The parameters of the fix, for `archaudit fix`.
+network_details(s) := {"subnets": private_or_current(sort(arch.private_subnet_ids), s), "security_groups": sort(s.network.security_groups), "assign_public_ip": false}
+
+deny contains result.with_details(result.fixed(msg, s.arn, "network.subnets", sort(arch.private_subnet_ids), s.network.subnets, network_fix(s)), network_details(s)) if {
 	some s in arch.scope_services
 	count(arch.private_subnet_ids) > 0
 	{x | some x in s.network.subnets} != arch.private_subnet_ids
 	msg := sprintf("Service %s runs in subnets %v instead of the private subnets %v.", [s.id, s.network.subnets, sort(arch.private_subnet_ids)])
 }
 
-deny contains result.fixed(msg, s.arn, "network.assign_public_ip", arch.spec.ecs.assign_public_ip, true, network_fix(s)) if {
+deny contains result.with_details(result.fixed(msg, s.arn, "network.assign_public_ip", arch.spec.ecs.assign_public_ip, true, network_fix(s)), network_details(s)) if {
 	some s in arch.scope_services
 	s.network.assign_public_ip == true
 	arch.spec.ecs.assign_public_ip == false

@@ -48,7 +48,7 @@ trust_document := {
 	}],
 }
 
-restore(f, role) := object.union(f, {"cli": sprintf("aws iam update-assume-role-policy --role-name %s --policy-document %s", [role.id, result.quote(json.marshal(trust_document))])})
+restore(f, role) := object.union(f, {"cli": sprintf("aws iam update-assume-role-policy --role-name %s --policy-document %s", [role.id, result.quote(json.marshal(trust_document))]), "details": {"trust_policy": trust_document}})
 
 allow_statements contains {"role": r, "st": st} if {
 	some r in arch.deploy_roles

@@ -34,7 +34,7 @@ https_listeners_by_lb := {l.load_balancer_arn: l | some l in arch.alb_listeners;
 tls_policy := arch.spec.load_balancer.tls_policies[0]
 
 # A command that needs the certificate: runnable when the account has one, else manual.
-with_certificate(f, cmd) := object.union(f, {"cli": sprintf(cmd, [arch.certificate_arn])}) if arch.certificate_arn
+with_certificate(f, cmd) := object.union(f, {"cli": sprintf(cmd, [arch.certificate_arn]), "details": {"certificate_arn": arch.certificate_arn, "ssl_policy": tls_policy}}) if arch.certificate_arn
 
 with_certificate(f, cmd) := object.union(f, {"manual": sprintf("Request or import a certificate in ACM, then: %s", [sprintf(cmd, ["<certificate-arn>"])])}) if not arch.certificate_arn
 
@@ -64,7 +64,7 @@ deny contains with_certificate(result.new(msg, l.arn, "certificates", "a certifi
 	msg := sprintf("HTTPS listener on port %d has no certificate.", [port])
 }
 
-deny contains result.fixed(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_policies, actual, sprintf("aws elbv2 modify-listener --listener-arn %s --ssl-policy %s", [l.arn, tls_policy])) if {
+deny contains result.with_details(result.fixed(msg, l.arn, "ssl_policy", arch.spec.load_balancer.tls_policies, actual, sprintf("aws elbv2 modify-listener --listener-arn %s --ssl-policy %s", [l.arn, tls_policy])), {"ssl_policy": tls_policy}) if {
 	some l in arch.alb_listeners
 	l.port == port
 	l.protocol == "HTTPS"

@@ -28,14 +28,14 @@ retention := min([d | some d in allowed_days; d >= arch.spec.logs.min_retention_
 
 put_retention(name) := sprintf("aws logs put-retention-policy --log-group-name %s --retention-in-days %d", [name, retention])
 
-deny contains result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id)) if {
+deny contains result.with_details(result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id)), {"retention_in_days": retention}) if {
 	some g in input.aws.logs.log_groups
 	not g.retention_in_days
 	not "retention_in_days" in object.get(g, "unknown", [])
 	msg := sprintf("Log group %s keeps events forever.", [g.id])
 }
 
-deny contains result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id)) if {
+deny contains result.with_details(result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id)), {"retention_in_days": retention}) if {
 	some g in input.aws.logs.log_groups
 	out_of_bounds(g.retention_in_days)
 	msg := sprintf("Log group %s keeps events %d days, outside %s.", [g.id, g.retention_in_days, bounds])

@@ -47,7 +47,10 @@ put_alarm(s, want, topic) := sprintf("aws cloudwatch put-metric-alarm --alarm-na
 
 threshold(want) := max([want.threshold_min, min([80, want.threshold_max])])
 
-fix(f, s, want) := object.union(f, {"cli": put_alarm(s, want, topics(s)[0])}) if count(topics(s)) > 0
+fix(f, s, want) := object.union(f, {"cli": put_alarm(s, want, topics(s)[0]), "details": {"alarm": alarm(s, want, topics(s)[0])}}) if count(topics(s)) > 0
+
+# The alarm `put_alarm` creates, as parameters.
+alarm(s, want, topic) := {"name": sprintf("%s-%s-high", [s.id, lower(want.metric)]), "namespace": want.namespace, "metric": want.metric, "cluster": arch.cluster_name(s), "service": s.id, "statistic": "Average", "period": 300, "evaluation_periods": 2, "threshold": threshold(want), "comparison": want.comparison[0], "actions": [topic], "ok_actions": [topic]}
 
 fix(f, s, want) := object.union(f, {"manual": sprintf("Name the SNS topic to notify: %s", [put_alarm(s, want, "<sns-topic-arn>")])}) if count(topics(s)) == 0
 

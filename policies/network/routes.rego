@@ -19,6 +19,7 @@
 #         destination_cidr_block = "0.0.0.0/0"
 #         nat_gateway_id         = aws_nat_gateway.a.id
 #       }
+#     fix: ec2.route_to_nat
 package archaudit.network.routes
 
 import data.archaudit.lib.arch
@@ -26,7 +27,7 @@ import data.archaudit.lib.result
 
 # Points the default route of `rt` (used by private subnet `s`) at the NAT gateway of the
 # subnet's own AZ; `verb` is create-route or replace-route.
-to_nat(verb, rt, s) := object.union({}, {"cli": sprintf("aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", [verb, rt.id, arch.nat_in_az(s.availability_zone)])}) if arch.nat_in_az(s.availability_zone)
+to_nat(verb, rt, s) := {"cli": sprintf("aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", [verb, rt.id, arch.nat_in_az(s.availability_zone)]), "details": {"route_table_id": rt.id, "destination": "0.0.0.0/0", "nat_gateway_id": arch.nat_in_az(s.availability_zone), "route_exists": verb == "replace-route"}} if arch.nat_in_az(s.availability_zone)
 
 to_nat(_, _, s) := {"manual": sprintf("There is no available NAT gateway in %s: create one in the AZ's public subnet (through Terraform), then point the route at it.", [s.availability_zone])} if not arch.nat_in_az(s.availability_zone)
 

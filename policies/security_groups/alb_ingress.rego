@@ -50,7 +50,7 @@ authorize(g, port, cidr) := sprintf("aws ec2 authorize-security-group-ingress --
 
 authorize(g, port, cidr) := sprintf("aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions IpProtocol=tcp,FromPort=%d,ToPort=%d,Ipv6Ranges=[{CidrIpv6=%s}]", [g.id, port, port, cidr]) if contains(cidr, ":")
 
-deny contains result.fixed(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), sprintf("tcp %d from %s", [port, cidr]), null, authorize(g, port, cidr)) if {
+deny contains result.with_details(result.fixed(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), sprintf("tcp %d from %s", [port, cidr]), null, authorize(g, port, cidr)), {"authorize": [{"protocol": "tcp", "port": port, "cidr": cidr}]}) if {
 	some id in arch.alb_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress

@@ -47,7 +47,7 @@ deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expecte
 	msg := sprintf("Task security group %s allows %s %d-%d from %s %s; only tcp %d from the load balancer is documented.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, port])
 }
 
-deny contains result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd) if {
+deny contains result.with_details(result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd), {"authorize": [{"protocol": "tcp", "port": port, "source_group": alb} | some alb in sort(arch.alb_security_groups)]}) if {
 	some id in arch.task_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress

@@ -106,8 +106,8 @@ pub enum Command {
     Diagram(DiagramArgs),
     /// What changed between two inventories or two JSON reports (exit 1 when something did).
     Diff(DiffArgs),
-    /// Plan and apply fixes for drift (not yet available).
-    Fix,
+    /// Plan fixes for the drift and show them; with --apply, apply them and verify.
+    Fix(FixArgs),
     /// Print the JSON Schema of the inventory (default) or of the JSON report.
     Schema {
         /// Which document.
@@ -182,6 +182,47 @@ pub struct ScanArgs {
     /// Collect only these services (live scans).
     #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
     pub services: Vec<Service>,
+}
+
+/// `archaudit fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// AWS connection and collection settings.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Policies and configuration.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Plan from this inventory instead of the live account (dry run only).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Take the findings from this JSON report instead of scanning.
+    #[arg(long, value_name = "REPORT")]
+    pub report: Option<PathBuf>,
+    /// Only findings of this policy (repeatable).
+    #[arg(long = "policy", value_name = "ID")]
+    pub only_policies: Vec<String>,
+    /// Only this finding, by fingerprint or a prefix of it (repeatable).
+    #[arg(long = "finding", value_name = "FINGERPRINT")]
+    pub findings: Vec<String>,
+    /// Only findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<Severity>,
+    /// Save the plan (JSON, docs/fix.md) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+    /// Apply this saved plan (with --apply); refused when a planned resource changed since.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Make the changes (default: show the plan only).
+    #[arg(long)]
+    pub apply: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the plan and results as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `archaudit diagram`.

@@ -9,6 +9,7 @@
 
 mod args;
 mod collect;
+mod fix;
 mod init;
 mod policy;
 mod scan;
@@ -105,9 +106,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Test { policy, coverage }) => {
             policy::test(&policy, coverage)
         }
-        Command::Fix => anyhow::bail!(
-            "`archaudit fix` is not available yet; `scan` shows each finding's remediation"
-        ),
+        Command::Fix(args) => fix::run(args),
     }
 }
 

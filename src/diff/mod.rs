@@ -130,34 +130,6 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, DiffError> {
     })
 }
 
-/// Resources by kind and ARN: `aws.<service>.<kind>` lists (singletons keyed by the kind).
-fn resources(inv: &Inventory) -> BTreeMap<(String, String), Value> {
-    let mut out = BTreeMap::new();
-    let aws = serde_json::to_value(&inv.aws).unwrap_or(Value::Null);
-    for (service, kinds) in aws.as_object().into_iter().flatten() {
-        for (kind, v) in kinds.as_object().into_iter().flatten() {
-            let kind = format!("{service}.{kind}");
-            match v {
-                Value::Array(items) => {
-                    for item in items {
-                        let arn = item["arn"]
-                            .as_str()
-                            .or_else(|| item["id"].as_str())
-                            .unwrap_or_default()
-                            .to_owned();
-                        out.insert((kind.clone(), arn), item.clone());
-                    }
-                }
-                Value::Null => {}
-                other => {
-                    out.insert((kind.clone(), kind.clone()), other.clone());
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Kinds (`ec2.subnets`) whose listing in `gaps` is incomplete: a whole-kind gap.
 fn unlisted(gaps: &[Gap]) -> BTreeSet<&str> {
     gaps.iter()
@@ -235,7 +207,7 @@ fn finish(of: &str, names: (String, String), mut entries: Vec<Entry>) -> Diff {
 
 /// Resources added, removed (or unseen) and changed between two inventories.
 pub fn inventories(old: &Inventory, new: &Inventory, names: (String, String)) -> Diff {
-    let (a, b) = (resources(old), resources(new));
+    let (a, b) = (old.resource_values(), new.resource_values());
     let blind = unlisted(&new.gaps);
     let mut entries = Vec::new();
     let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();

@@ -26,6 +26,7 @@ pub mod iam;
 pub mod logs;
 pub mod policy_doc;
 pub mod registry;
+mod values;
 
 pub use registry::CHILD_KINDS;
 pub mod s3;

@@ -121,6 +121,14 @@ pub(super) fn to_finding(
         attribute,
         &details,
     );
+    let mut remediation = remediation;
+    let print = fingerprint(&custom.id, arn, attribute);
+    // A runnable fix with an automated action: `archaudit fix` can apply it.
+    remediation.archaudit = remediation
+        .fix
+        .as_ref()
+        .filter(|_| remediation.cli.is_some())
+        .map(|_| format!("archaudit fix --finding {print} --apply"));
     let expected = r.get("expected").cloned().unwrap_or(Value::Null);
     let actual = r.get("actual").cloned().unwrap_or(Value::Null);
     Ok(Finding {
@@ -136,7 +144,7 @@ pub(super) fn to_finding(
         actual,
         details,
         remediation,
-        fingerprint: fingerprint(&custom.id, arn, attribute),
+        fingerprint: print,
         waived: None,
         location: None,
         baseline_state: None,

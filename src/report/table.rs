@@ -132,6 +132,9 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
                     let _ = writeln!(out, "      {line}");
                 }
             }
+            if let Some(a) = f.remediation.archaudit.as_deref() {
+                let _ = writeln!(out, "      or: {a}");
+            }
             if let Some(manual) = f.remediation.manual.as_deref() {
                 let _ = writeln!(out, "      by hand: {manual}");
             }

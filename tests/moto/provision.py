@@ -417,6 +417,13 @@ def drift_http_forward(env):
     env.client("elbv2").modify_listener(ListenerArn=i["listener"][80], DefaultActions=[{"Type": "forward", "TargetGroupArn": i["tg"]}])
 
 
+def drift_http_fixed_response(env):
+    """The HTTP listener answers by itself (a second console edit after a fix was planned)."""
+    i = ids(env)
+    env.client("elbv2").modify_listener(ListenerArn=i["listener"][80], DefaultActions=[
+        {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "503", "ContentType": "text/plain"}}])
+
+
 def drift_weak_tls(env):
     i = ids(env)
     env.client("elbv2").modify_listener(ListenerArn=i["listener"][443], SslPolicy="ELBSecurityPolicy-2016-08")

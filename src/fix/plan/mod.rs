@@ -1,0 +1,253 @@
+//! The planner: findings + inventory + architecture → a plan. Pure: no AWS call, no clock
+//! beyond the timestamp it is given. Parameters come from the finding (its resource, its
+//! drifted attribute, the structured `details` its policy attached) and the documented
+//! architecture; anything it cannot fill with certainty becomes a `manual` entry with the
+//! finding's commands and Terraform, never a half-fix.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::action::Action;
+
+mod derive;
+
+use crate::config::Architecture;
+use crate::finding::{Finding, ResourceRef, Severity};
+use crate::inventory::Inventory;
+use derive::actions;
+
+/// Version of the plan file.
+pub const PLAN_VERSION: u32 = 1;
+
+/// A planned change, with everything the operator needs to judge it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// The change.
+    #[serde(flatten)]
+    pub action: Action,
+    /// Region the call goes to (`global` services: the home region).
+    pub region: String,
+    /// `ec2:RevokeSecurityGroupIngress(group_id="sg-…", rule_id="sgr-…")`.
+    pub api_call: String,
+    /// The equivalent AWS CLI command.
+    pub cli: String,
+    /// The IAM permission it needs.
+    pub permission: String,
+    /// What else it affects.
+    pub blast_radius: String,
+    /// A warning for the operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+/// What the plan does about one finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The finding's fingerprint.
+    pub fingerprint: String,
+    /// Policy id.
+    pub policy_id: String,
+    /// Severity.
+    pub severity: Severity,
+    /// The finding's message.
+    pub message: String,
+    /// The resource.
+    pub resource: ResourceRef,
+    /// `fix` (steps archaudit applies) or `manual` (what a person must do).
+    pub kind: EntryKind,
+    /// The changes, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// Why it is manual, and the commands and Terraform to do it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<Manual>,
+    /// The resource as the plan saw it: applying a saved plan refuses when it changed.
+    #[serde(default)]
+    pub snapshot: Value,
+}
+
+/// `fix` or `manual`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// archaudit applies the steps.
+    Fix,
+    /// A person must act.
+    Manual,
+}
+
+/// A fix left to a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manual {
+    /// Why archaudit does not apply it.
+    pub reason: String,
+    /// Commands (runnable, or with `<placeholders>` to supply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<String>,
+    /// Terraform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+}
+
+/// A plan (`fix --plan-out`), versioned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`PLAN_VERSION`].
+    pub version: u32,
+    /// The archaudit that made it.
+    pub tool_version: String,
+    /// Account.
+    pub account_id: String,
+    /// Regions.
+    pub regions: Vec<String>,
+    /// When the inventory it was planned from was collected.
+    pub collected_at: String,
+    /// One entry per selected finding, worst first.
+    pub entries: Vec<Entry>,
+}
+
+impl Plan {
+    /// Steps to apply.
+    pub fn steps(&self) -> usize {
+        self.entries.iter().map(|e| e.steps.len()).sum()
+    }
+}
+
+/// Plans `findings` (already selected and unwaived).
+pub fn plan(
+    findings: &[Finding],
+    inventory: &Inventory,
+    spec: &Architecture,
+    home_region: &str,
+) -> Plan {
+    let values: BTreeMap<&str, &Value> = BTreeMap::new();
+    let all = inventory.resource_values();
+    let mut by_arn = values;
+    for ((_, arn), v) in &all {
+        by_arn.insert(arn.as_str(), v);
+    }
+    let entries = findings
+        .iter()
+        .map(|f| {
+            entry(
+                f,
+                by_arn.get(f.resource.arn.as_str()).copied(),
+                spec,
+                home_region,
+            )
+        })
+        .collect();
+    Plan {
+        version: PLAN_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        account_id: inventory.meta.account_id.clone(),
+        regions: inventory.meta.regions.clone(),
+        collected_at: inventory.meta.collected_at.clone(),
+        entries,
+    }
+}
+
+fn entry(f: &Finding, resource: Option<&Value>, spec: &Architecture, home: &str) -> Entry {
+    let (kind, steps, manual) = match actions(f, resource, spec) {
+        Ok(actions) => {
+            let region = if f.resource.region == "global" {
+                home.to_owned()
+            } else {
+                f.resource.region.clone()
+            };
+            let steps = actions
+                .into_iter()
+                .map(|action| Step {
+                    region: region.clone(),
+                    api_call: action.api_call(),
+                    cli: action.cli(),
+                    permission: action.permission().to_owned(),
+                    blast_radius: action.blast_radius().to_owned(),
+                    warning: action.warning().map(str::to_owned),
+                    action,
+                })
+                .collect();
+            (EntryKind::Fix, steps, None)
+        }
+        Err(reason) => (
+            EntryKind::Manual,
+            Vec::new(),
+            Some(Manual {
+                reason,
+                commands: f
+                    .remediation
+                    .cli
+                    .clone()
+                    .or_else(|| f.remediation.manual.clone()),
+                terraform: f.remediation.terraform.clone(),
+            }),
+        ),
+    };
+    Entry {
+        fingerprint: f.fingerprint.clone(),
+        policy_id: f.policy_id.clone(),
+        severity: f.severity,
+        message: f.message.clone(),
+        resource: f.resource.clone(),
+        kind,
+        steps,
+        manual,
+        snapshot: resource.cloned().unwrap_or(Value::Null),
+    }
+}
+
+/// Keys that change on their own (counts of running tasks, deployments in flight): not part
+/// of what a plan depends on.
+const VOLATILE: &[&str] = &[
+    "running_count",
+    "pending_count",
+    "deployments",
+    "status",
+    "state",
+];
+
+fn stable(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), stable(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The entries whose resource changed since planning (compared on every attribute except
+/// [`VOLATILE`] ones), as `(resource ARN, what changed)`.
+pub fn stale(plan: &Plan, now: &Inventory) -> Vec<(String, String)> {
+    let values = now.resource_values();
+    let by_arn: BTreeMap<&str, &Value> = values.iter().map(|((_, a), v)| (a.as_str(), v)).collect();
+    let mut out = Vec::new();
+    for e in plan.entries.iter().filter(|e| e.kind == EntryKind::Fix) {
+        match by_arn.get(e.resource.arn.as_str()) {
+            None if !e.snapshot.is_null() => {
+                out.push((e.resource.arn.clone(), "it no longer exists".to_owned()))
+            }
+            Some(v) if stable(v) != stable(&e.snapshot) => {
+                let keys: Vec<String> = v
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, x)| {
+                        !VOLATILE.contains(&k.as_str()) && e.snapshot.get(k.as_str()) != Some(*x)
+                    })
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                out.push((
+                    e.resource.arn.clone(),
+                    format!("changed: {}", keys.join(", ")),
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
