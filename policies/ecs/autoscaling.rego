@@ -15,6 +15,7 @@
 #     cli: |
 #       aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity 6
 #       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --policy-name cpu --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
+#     fix: autoscaling.restore_scaling
 package archaudit.ecs.autoscaling
 
 import data.archaudit.lib.arch
@@ -39,7 +40,10 @@ register(s) := sprintf("aws application-autoscaling register-scalable-target --s
 # Target tracking at 70 % of the metric.
 put_policy(s, metric) := sprintf("aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id %s --scalable-dimension ecs:service:DesiredCount --policy-name %s-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{\"TargetValue\":70,\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"%s\"}}'", [resource_id(s), metric, metric])
 
-deny contains result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd) if {
+# The parameters of the fix, for `archaudit fix`.
+scaling(s, register, metrics) := {"resource_id": resource_id(s), "register": register, "min_capacity": min_capacity, "max_capacity": max_capacity, "metrics": metrics, "target_value": 70}
+
+deny contains result.with_details(result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd), {"scaling": scaling(s, true, arch.spec.ecs.autoscaling_metrics)}) if {
 	arch.complete("autoscaling.targets")
 	some s in arch.services
 	not resource_id(s) in targets
@@ -47,7 +51,7 @@ deny contains result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, 
 	msg := sprintf("Service %s is not registered for auto scaling.", [s.id])
 }
 
-deny contains result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)) if {
+deny contains result.with_details(result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)), {"scaling": scaling(s, false, [m])}) if {
 	arch.complete("autoscaling.policies")
 	some s in arch.services
 	resource_id(s) in targets

@@ -181,6 +181,24 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         minimum_healthy_percent: Option<i32>,
     },
+    /// Register the service's desired count with Application Auto Scaling.
+    RegisterScalableTarget {
+        /// `service/<cluster>/<service>`.
+        resource_id: String,
+        /// Minimum tasks.
+        min_capacity: i32,
+        /// Maximum tasks.
+        max_capacity: i32,
+    },
+    /// Put a target-tracking policy on a predefined metric.
+    PutScalingPolicy {
+        /// `service/<cluster>/<service>`.
+        resource_id: String,
+        /// `ECSServiceAverageCPUUtilization`.
+        metric: String,
+        /// Target percent.
+        target_value: f64,
+    },
     /// Release an unassociated Elastic IP.
     ReleaseAddress {
         /// `eipalloc-…`.
@@ -240,6 +258,7 @@ impl Action {
             | SetDesiredCount { .. }
             | EnableCircuitBreaker { .. } => "ecs",
             DeleteSecretPolicy { .. } => "secretsmanager",
+            RegisterScalableTarget { .. } | PutScalingPolicy { .. } => "autoscaling",
         }
     }
 
@@ -264,6 +283,8 @@ impl Action {
             | EnableCircuitBreaker { .. } => "ecs:UpdateService",
             ReleaseAddress { .. } => "ec2:ReleaseAddress",
             DeleteSecretPolicy { .. } => "secretsmanager:DeleteResourcePolicy",
+            RegisterScalableTarget { .. } => "application-autoscaling:RegisterScalableTarget",
+            PutScalingPolicy { .. } => "application-autoscaling:PutScalingPolicy",
             DisableSubnetPublicIp { .. } => "ec2:ModifySubnetAttribute",
             RouteToNat { replace: true, .. } => "ec2:ReplaceRoute",
             RouteToNat { replace: false, .. } => "ec2:CreateRoute",
@@ -272,6 +293,8 @@ impl Action {
 
     /// Every IAM action any variant can need (`permissions/archaudit-fix.json`).
     pub const PERMISSIONS: &'static [&'static str] = &[
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:RegisterScalableTarget",
         "cloudwatch:PutMetricAlarm",
         "ec2:AuthorizeSecurityGroupIngress",
         "ec2:CreateRoute",
@@ -328,6 +351,12 @@ impl Action {
             DeleteSecretPolicy { .. } => {
                 "principals granted only by the policy lose access to the secret"
             }
+            RegisterScalableTarget { .. } => {
+                "the service's task count moves between the documented bounds"
+            }
+            PutScalingPolicy { .. } => {
+                "tasks are added or removed to hold the metric at the target"
+            }
             DisableSubnetPublicIp { .. } => "new instances in the subnet get no public IP",
             RouteToNat { .. } => {
                 "the subnet's internet traffic goes through its own AZ's NAT gateway"
@@ -373,6 +402,9 @@ impl Action {
             | EnableCircuitBreaker { service, .. } => service.clone(),
             ReleaseAddress { allocation_id } => allocation_id.clone(),
             DeleteSecretPolicy { secret_arn } => secret_arn.clone(),
+            RegisterScalableTarget { resource_id, .. } | PutScalingPolicy { resource_id, .. } => {
+                resource_id.clone()
+            }
             DisableSubnetPublicIp { subnet_id } => subnet_id.clone(),
             RouteToNat { route_table_id, .. } => route_table_id.clone(),
         }
@@ -409,6 +441,8 @@ impl Action {
             SetDesiredCount { cluster, service, count } => format!("aws ecs update-service --cluster {cluster} --service {service} --desired-count {count}"),
             EnableCircuitBreaker { cluster, service, .. } => format!("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration 'deploymentCircuitBreaker={{enable=true,rollback=true}}'"),
             ReleaseAddress { allocation_id } => format!("aws ec2 release-address --allocation-id {allocation_id}"),
+            RegisterScalableTarget { resource_id, min_capacity, max_capacity } => format!("aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id {resource_id} --scalable-dimension ecs:service:DesiredCount --min-capacity {min_capacity} --max-capacity {max_capacity}"),
+            PutScalingPolicy { resource_id, metric, target_value } => format!("aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id {resource_id} --scalable-dimension ecs:service:DesiredCount --policy-name {metric}-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{{\"TargetValue\":{target_value},\"PredefinedMetricSpecification\":{{\"PredefinedMetricType\":\"{metric}\"}}}}'"),
             DeleteSecretPolicy { secret_arn } => format!("aws secretsmanager delete-resource-policy --secret-id {secret_arn}"),
             DisableSubnetPublicIp { subnet_id } => format!("aws ec2 modify-subnet-attribute --subnet-id {subnet_id} --no-map-public-ip-on-launch"),
             RouteToNat { route_table_id, destination, nat_gateway_id, replace } => format!("aws ec2 {} --route-table-id {route_table_id} --destination-cidr-block {destination} --nat-gateway-id {nat_gateway_id}", if *replace { "replace-route" } else { "create-route" }),

@@ -8,6 +8,10 @@
 
 use std::future::Future;
 
+use aws_sdk_applicationautoscaling::types::{
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
+    TargetTrackingScalingPolicyConfiguration,
+};
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, IpPermission, IpRange, Ipv6Range, UserIdGroupPair,
@@ -371,6 +375,56 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .cluster(cluster)
                     .service(service)
                     .deployment_configuration(dc)
+                    .send(),
+            )
+            .await
+        }
+        RegisterScalableTarget {
+            resource_id,
+            min_capacity,
+            max_capacity,
+        } => {
+            let c = aws_sdk_applicationautoscaling::Client::new(&conf);
+            call(
+                session,
+                svc,
+                c.register_scalable_target()
+                    .service_namespace(ServiceNamespace::Ecs)
+                    .resource_id(resource_id)
+                    .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+                    .min_capacity(*min_capacity)
+                    .max_capacity(*max_capacity)
+                    .send(),
+            )
+            .await
+        }
+        PutScalingPolicy {
+            resource_id,
+            metric,
+            target_value,
+        } => {
+            let spec = built(
+                PredefinedMetricSpecification::builder()
+                    .predefined_metric_type(MetricType::from(metric.as_str()))
+                    .build(),
+            )?;
+            let config = built(
+                TargetTrackingScalingPolicyConfiguration::builder()
+                    .target_value(*target_value)
+                    .predefined_metric_specification(spec)
+                    .build(),
+            )?;
+            let c = aws_sdk_applicationautoscaling::Client::new(&conf);
+            call(
+                session,
+                svc,
+                c.put_scaling_policy()
+                    .service_namespace(ServiceNamespace::Ecs)
+                    .resource_id(resource_id)
+                    .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+                    .policy_name(format!("{metric}-target-tracking"))
+                    .policy_type(PolicyType::TargetTrackingScaling)
+                    .target_tracking_scaling_policy_configuration(config)
                     .send(),
             )
             .await

@@ -228,6 +228,38 @@ pub(super) fn actions(
                 minimum_healthy_percent: percent("minimum_healthy_percent"),
             })
         }
+        ("autoscaling.restore_scaling", "ecs.services") => {
+            let s = d
+                .get("scaling")
+                .ok_or("no scaling parameters in the finding's details")?;
+            let resource_id = s["resource_id"]
+                .as_str()
+                .ok_or("no scalable resource id")?
+                .to_owned();
+            let int = |k: &str| {
+                s[k].as_i64()
+                    .and_then(|v| i32::try_from(v).ok())
+                    .ok_or(format!("no {k} in the finding's details"))
+            };
+            let target_value = s["target_value"].as_f64().ok_or("no target value")?;
+            let mut out = Vec::new();
+            if s["register"] == Value::Bool(true) {
+                out.push(Action::RegisterScalableTarget {
+                    resource_id: resource_id.clone(),
+                    min_capacity: int("min_capacity")?,
+                    max_capacity: int("max_capacity")?,
+                });
+            }
+            for m in s["metrics"].as_array().into_iter().flatten() {
+                let metric = m.as_str().ok_or("a metric must be a name")?.to_owned();
+                out.push(Action::PutScalingPolicy {
+                    resource_id: resource_id.clone(),
+                    metric,
+                    target_value,
+                });
+            }
+            Ok(out)
+        }
         ("ec2.release_address", "ec2.elastic_ips") => {
             if resource.is_some_and(|e| e["associated"] == Value::Bool(true)) {
                 return Err("the address is associated".to_owned());
