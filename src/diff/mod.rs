@@ -83,7 +83,8 @@ pub enum DiffError {
     },
 }
 
-fn kind_of(path: &Path) -> Result<&'static str, DiffError> {
+/// Reads a file once: its kind and its text (parsed again, typed, by the kind's loader).
+fn kind_of(path: &Path) -> Result<(&'static str, String), DiffError> {
     let err = |message: String| DiffError::Kind {
         path: path.display().to_string(),
         message,
@@ -97,9 +98,9 @@ fn kind_of(path: &Path) -> Result<&'static str, DiffError> {
         ))
     })?;
     if v.get("schema_version").is_some() {
-        Ok("inventory")
+        Ok(("inventory", text))
     } else if v.get("version").is_some() && v.get("findings").is_some() {
-        Ok("report")
+        Ok(("report", text))
     } else {
         Err(err(
             "neither an inventory (`archaudit collect`) nor a JSON report (`scan --format json`)"
@@ -110,7 +111,7 @@ fn kind_of(path: &Path) -> Result<&'static str, DiffError> {
 
 /// Compares two files of the same kind.
 pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, DiffError> {
-    let (a, b) = (kind_of(old)?, kind_of(new)?);
+    let ((a, old_text), (b, new_text)) = (kind_of(old)?, kind_of(new)?);
     if a != b {
         return Err(DiffError::Kind {
             path: new.display().to_string(),
@@ -124,9 +125,17 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, DiffError> {
     }
     let names = (old.display().to_string(), new.display().to_string());
     Ok(if a == "inventory" {
-        inventories(&Inventory::load(old)?, &Inventory::load(new)?, names)
+        let (x, y) = (
+            Inventory::from_json(&old_text, &names.0)?,
+            Inventory::from_json(&new_text, &names.1)?,
+        );
+        inventories(&x, &y, names)
     } else {
-        reports(&Report::load(old)?, &Report::load(new)?, names)
+        let (x, y) = (
+            Report::from_json(&old_text, &names.0)?,
+            Report::from_json(&new_text, &names.1)?,
+        );
+        reports(&x, &y, names)
     })
 }
 

@@ -122,12 +122,8 @@ pub fn plan(
     spec: &Architecture,
     home_region: &str,
 ) -> Plan {
-    let values: BTreeMap<&str, &Value> = BTreeMap::new();
-    let all = inventory.resource_values();
-    let mut by_arn = values;
-    for ((_, arn), v) in &all {
-        by_arn.insert(arn.as_str(), v);
-    }
+    let values = inventory.resource_values();
+    let by_arn = by_arn(&values);
     let entries = findings
         .iter()
         .map(|f| {
@@ -198,6 +194,11 @@ fn entry(f: &Finding, resource: Option<&Value>, spec: &Architecture, home: &str)
     }
 }
 
+/// The resources of [`Inventory::resource_values`] by ARN.
+fn by_arn(values: &BTreeMap<(String, String), Value>) -> BTreeMap<&str, &Value> {
+    values.iter().map(|((_, a), v)| (a.as_str(), v)).collect()
+}
+
 /// Keys that change on their own (counts of running tasks, deployments in flight): not part
 /// of what a plan depends on.
 const VOLATILE: &[&str] = &[
@@ -224,7 +225,7 @@ fn stable(v: &Value) -> Value {
 /// [`VOLATILE`] ones), as `(resource ARN, what changed)`.
 pub fn stale(plan: &Plan, now: &Inventory) -> Vec<(String, String)> {
     let values = now.resource_values();
-    let by_arn: BTreeMap<&str, &Value> = values.iter().map(|((_, a), v)| (a.as_str(), v)).collect();
+    let by_arn = by_arn(&values);
     let mut out = Vec::new();
     for e in plan.entries.iter().filter(|e| e.kind == EntryKind::Fix) {
         match by_arn.get(e.resource.arn.as_str()) {
