@@ -12,32 +12,6 @@ use std::process::Output;
 use serde_json::Value;
 use support::{archaudit, redact, Helper, Moto};
 
-/// Drifts `fix` repairs on its own, with the policies that must find them.
-const FIXABLE: &[(&str, &[&str])] = &[
-    ("ssh_open", &["AA-SG-002", "AA-SG-003"]),
-    ("task_port_open", &["AA-SG-002"]),
-    ("alb_http_rule_revoked", &["AA-SG-001"]),
-    ("http_forward", &["AA-LB-003"]),
-    ("weak_tls", &["AA-LB-002"]),
-    ("extra_listener", &["AA-LB-004"]),
-    ("versioning_suspended", &["AA-S3-001"]),
-    ("encryption_removed", &["AA-S3-001"]),
-    ("bucket_block_deleted", &["AA-S3-002"]),
-    ("log_retention_removed", &["AA-MON-002"]),
-    ("memory_alarm_deleted", &["AA-MON-001"]),
-    ("private_subnet_public_ip", &["AA-NET-004"]),
-    ("idle_eip", &["AA-NET-008"]),
-    ("user_access_key", &["AA-IAM-003"]),
-    ("admin_task_role", &["AA-IAM-002"]),
-    ("oidc_wildcard", &["AA-IAM-004"]),
-    ("circuit_breaker_off", &["AA-ECS-004"]),
-    ("single_task", &["AA-ECS-002"]),
-    ("public_ip_tasks", &["AA-ECS-003"]),
-    ("nat_route_swapped", &["AA-NET-005"]),
-    ("secret_public_policy", &["AA-SEC-001"]),
-    ("scaling_policy_deleted", &["AA-ECS-005"]),
-];
-
 fn run(url: &str, args: &[&str]) -> Output {
     archaudit(url).args(args).output().unwrap()
 }
@@ -204,7 +178,12 @@ fn fix_repairs_every_fixable_drift_and_the_account_returns_to_the_reference() {
     let _guard = moto.lock();
     let mut problems = Vec::new();
     let mut fixed = BTreeSet::new();
-    for (drift, want) in FIXABLE {
+    for support::Drift {
+        name: drift,
+        policies: want,
+        fix,
+    } in support::DRIFTS
+    {
         moto.provision(&["reset", "reference"]);
         let clean = comparable(inventory(moto.url()));
         moto.provision(&[&format!("drift:{drift}")]);
@@ -212,6 +191,22 @@ fn fix_repairs_every_fixable_drift_and_the_account_returns_to_the_reference() {
         let want: BTreeSet<String> = want.iter().map(|s| (*s).to_owned()).collect();
         if found != want {
             problems.push(format!("{drift}: scan found {found:?}, expected {want:?}"));
+            continue;
+        }
+        if *fix == support::Fix::Manual {
+            // Unsafe through the API: the plan leaves it to a person, with the commands.
+            let out = run(moto.url(), &["fix", "--json"]);
+            let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let entries = plan["entries"].as_array().unwrap();
+            if entries.is_empty()
+                || entries
+                    .iter()
+                    .any(|e| e["kind"] != "manual" || e["manual"]["commands"].is_null())
+            {
+                problems.push(format!(
+                    "{drift}: expected manual entries with commands: {plan}"
+                ));
+            }
             continue;
         }
         let (code, v, stderr) = fix_json(moto.url(), &[]);
@@ -236,13 +231,13 @@ fn fix_repairs_every_fixable_drift_and_the_account_returns_to_the_reference() {
             continue;
         }
         let now = comparable(inventory(moto.url()));
-        if now != clean {
+        if *fix == support::Fix::Restores && now != clean {
             problems.push(format!(
                 "{drift}: the inventory differs from the pre-drift one"
             ));
             continue;
         }
-        fixed.insert(*drift);
+        fixed.insert(drift);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(fixed.len() >= 18, "only {} drift types fixed", fixed.len());
@@ -469,20 +464,13 @@ fn on_a_terminal_apply_asks_and_a_no_changes_nothing() {
     moto.provision(&["reset", "reference", "drift:weak_tls"]);
     // `script` gives archaudit a terminal; the answer comes on it.
     let bin = assert_cmd::cargo::cargo_bin("archaudit");
-    let out = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} fix --apply", bin.display()),
-            "/dev/null",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_ENDPOINT_URL", moto.url())
-        .env_remove("AWS_PROFILE")
+    let mut script = std::process::Command::new("script");
+    script.args([
+        "-qec",
+        &format!("{} fix --apply", bin.display()),
+        "/dev/null",
+    ]);
+    let out = support::hermetic(script, moto.url())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -501,4 +489,153 @@ fn on_a_terminal_apply_asks_and_a_no_changes_nothing() {
         policies(&scan(moto.url())),
         BTreeSet::from(["AA-LB-002".to_owned()])
     );
+}
+
+#[test]
+fn ctrl_c_lets_the_call_in_flight_finish_and_runs_nothing_after_it() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    // AA-SG-003 (critical) is planned before AA-MON-002 (medium).
+    moto.provision(&[
+        "reset",
+        "reference",
+        "drift:ssh_open",
+        "drift:log_retention_removed",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("hits");
+    let log_env = log.to_str().unwrap().to_owned();
+    // The revoke is held in the proxy for 4 s: Ctrl-C arrives while it is in flight.
+    let proxy = Helper::start(
+        "tests/moto/faults.py",
+        &[moto.url(), "Action=RevokeSecurityGroupIngress&=delay:4"],
+        &[("FAULTS_LOG", &log_env)],
+    );
+    let mut cmd = support::hermetic(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("archaudit")),
+        &proxy.url,
+    );
+    let child = cmd
+        .args(["fix", "--apply", "--yes", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !std::fs::read_to_string(&log).is_ok_and(|s| !s.is_empty()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the revoke never reached the proxy"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    drop(proxy);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let st = statuses(&v);
+    // The call in flight completed and was verified; the next was never made.
+    assert!(
+        st.contains(&("AA-SG-003".to_owned(), "verified".to_owned())),
+        "{st:?}"
+    );
+    assert!(
+        st.contains(&("AA-MON-002".to_owned(), "not_run".to_owned())),
+        "{st:?}"
+    );
+    assert_eq!(
+        policies(&scan(moto.url())),
+        BTreeSet::from(["AA-MON-002".to_owned()])
+    );
+}
+
+/// The reference snapshot with inline policies added to the task role.
+fn with_inline_policies(dir: &std::path::Path, policies: Value) -> std::path::PathBuf {
+    let mut inv: Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("fixtures/reference.json")).unwrap(),
+    )
+    .unwrap();
+    let role = inv["aws"]["iam"]["roles"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["id"] == "archaudit-app-task")
+        .unwrap();
+    role["inline_policies"]
+        .as_array_mut()
+        .unwrap()
+        .extend(policies.as_array().unwrap().iter().cloned());
+    let path = dir.join("inventory.json");
+    std::fs::write(&path, inv.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn only_an_inline_policy_that_grants_everything_is_deleted_a_mixed_one_is_left_to_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let statement = |action: &str, resource: &str| serde_json::json!({"effect": "Allow", "action": [action], "resource": [resource]});
+    let inv = with_inline_policies(
+        dir.path(),
+        serde_json::json!([
+            {"name": "console-admin", "document": {"version": "2012-10-17", "statements": [statement("*", "*")]}},
+            {"name": "mixed", "document": {"version": "2012-10-17", "statements": [
+                statement("s3:GetObject", "arn:aws:s3:::app-assets/*"),
+                statement("dynamodb:*", "*"),
+            ]}},
+        ]),
+    );
+    let out = offline(&["fix", "--inventory", inv.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let iam: Vec<&Value> = plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["policy_id"] == "AA-IAM-001")
+        .collect();
+    assert!(!iam.is_empty());
+    for e in &iam {
+        let message = e["message"].as_str().unwrap();
+        if message.contains("console-admin") {
+            assert_eq!(e["kind"], "fix", "{e}");
+            assert_eq!(e["steps"][0]["action"], "delete_role_policy", "{e}");
+            assert_eq!(e["steps"][0]["permission"], "iam:DeleteRolePolicy");
+        } else {
+            assert!(message.contains("mixed"), "{message}");
+            assert_eq!(e["kind"], "manual", "{e}");
+            assert!(
+                e["manual"]["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("least-privilege"),
+                "{e}"
+            );
+        }
+    }
+    // The report offers `archaudit fix` exactly where the plan would apply it.
+    let out = offline(&[
+        "scan",
+        "--inventory",
+        inv.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        let offered = f["remediation"]["archaudit"].is_string();
+        let planned = plan["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["fingerprint"] == f["fingerprint"])
+            .is_some_and(|e| e["kind"] == "fix");
+        assert_eq!(offered, planned, "{f}");
+    }
 }

@@ -12,34 +12,6 @@ use std::process::Command;
 use serde_json::Value;
 use support::{archaudit, Moto};
 
-/// Console drifts and the findings each must produce (policy ids, in any order).
-const DRIFTS: &[(&str, &[&str])] = &[
-    ("ssh_open", &["AA-SG-002", "AA-SG-003"]),
-    ("task_port_open", &["AA-SG-002"]),
-    ("undocumented_subnet", &["AA-NET-003"]),
-    ("undocumented_sg", &["AA-SG-004"]),
-    ("alb_http_rule_revoked", &["AA-SG-001"]),
-    ("http_forward", &["AA-LB-003"]),
-    ("weak_tls", &["AA-LB-002"]),
-    ("extra_listener", &["AA-LB-004"]),
-    ("versioning_suspended", &["AA-S3-001"]),
-    ("encryption_removed", &["AA-S3-001"]),
-    ("bucket_block_deleted", &["AA-S3-002"]),
-    ("log_retention_removed", &["AA-MON-002"]),
-    ("memory_alarm_deleted", &["AA-MON-001"]),
-    ("private_subnet_public_ip", &["AA-NET-004"]),
-    ("idle_eip", &["AA-NET-008"]),
-    ("user_access_key", &["AA-IAM-003"]),
-    ("admin_task_role", &["AA-IAM-002"]),
-    ("oidc_wildcard", &["AA-IAM-004"]),
-    ("circuit_breaker_off", &["AA-ECS-004"]),
-    ("single_task", &["AA-ECS-002"]),
-    ("public_ip_tasks", &["AA-ECS-003"]),
-    ("nat_route_swapped", &["AA-NET-005"]),
-    ("scaling_policy_deleted", &["AA-ECS-005"]),
-    ("secret_public_policy", &["AA-SEC-001"]),
-];
-
 /// A directory holding an `aws` that is the pinned CLI aimed at the emulator, so commands
 /// (and their `$(aws …)` sub-commands) run exactly as printed.
 fn aws_wrapper(endpoint: &str) -> tempfile::TempDir {
@@ -108,7 +80,12 @@ fn every_printed_command_fixes_its_finding_on_the_emulator() {
     let wrapper = aws_wrapper(moto.url());
     let bin: PathBuf = wrapper.path().to_owned();
     let mut problems = Vec::new();
-    for (drift, expected) in DRIFTS {
+    for support::Drift {
+        name: drift,
+        policies: expected,
+        ..
+    } in support::DRIFTS
+    {
         moto.provision(&["reset", "reference", &format!("drift:{drift}")]);
         let before = scan(moto);
         let findings = before["findings"].as_array().unwrap();

@@ -14,6 +14,7 @@
 #   remediation:
 #     summary: Replace the wildcard with the specific actions and resource ARNs the application uses.
 #     cli: aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://least-privilege.json
+#     fix: iam.delete_role_policy
 package archaudit.iam.app_roles_least_privilege
 
 import data.archaudit.lib.arch
@@ -44,14 +45,20 @@ how(g) := sprintf("Write a least-privilege document for %s (the actions and reso
 
 how(g) := sprintf("Write a least-privilege document for %s (the actions and resource ARNs the application needs), then: aws iam create-policy-version --policy-arn %s --set-as-default --policy-document file://<least-privilege.json>", [g.policy, g.arn]) if not g.inline
 
-deny contains result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)) if {
+# Which policy a finding is about: `archaudit fix` deletes an inline policy that grants every
+# action and nothing narrower; anything else needs a least-privilege document from a person.
+source(g) := {"inline_policy": g.policy} if g.inline
+
+source(g) := {"managed_policy": g.arn} if not g.inline
+
+deny contains result.with_details(result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)), source(g)) if {
 	some g in grants
 	some a in g.statement.action
 	wildcard_action(a)
 	msg := sprintf("Role %s is granted %s by policy %s.", [g.role.id, a, g.policy])
 }
 
-deny contains result.manual(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}, how(g)) if {
+deny contains result.with_details(result.manual(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}, how(g)), source(g)) if {
 	some g in grants
 	"*" in g.statement.resource
 	actions := [a | some a in g.statement.action; not a in arch.spec.iam.wildcard_resource_actions]

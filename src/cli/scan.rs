@@ -33,7 +33,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         baseline: baseline.as_ref().map(|b| (b, baseline_name.as_str())),
         terraform: terraform.as_ref(),
     };
-    let report = crate::scan::scan_with(&inventory, &config, &policies, today(), context)?;
+    let mut report = crate::scan::scan_with(&inventory, &config, &policies, today(), context)?;
+    // Offer `archaudit fix --finding …` where, and only where, the planner would apply a fix.
+    crate::fix::mark_fixable(&mut report.findings, &inventory, &config.architecture);
     let wants_diagram = args.format == Format::Markdown || args.markdown.is_some();
     let diagram = if wants_diagram {
         crate::scan::diagram(&inventory, &policies, &report)?

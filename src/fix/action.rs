@@ -121,6 +121,13 @@ pub enum Action {
         /// Policy ARN.
         policy_arn: String,
     },
+    /// Delete an inline policy from a role (planned only for one that grants every action).
+    DeleteRolePolicy {
+        /// Role name.
+        role: String,
+        /// Inline policy name.
+        policy_name: String,
+    },
     /// Replace the role's trust policy with the documented one.
     RestoreTrustPolicy {
         /// Role name.
@@ -249,9 +256,10 @@ impl Action {
             | RouteToNat { .. } => "ec2",
             SetHttpsRedirect { .. } | SetTlsPolicy { .. } | DeleteListener { .. } => "elbv2",
             EnableVersioning { .. } | PutBucketEncryption { .. } | BlockPublicAccess { .. } => "s3",
-            DetachRolePolicy { .. } | RestoreTrustPolicy { .. } | DeactivateAccessKey { .. } => {
-                "iam"
-            }
+            DetachRolePolicy { .. }
+            | DeleteRolePolicy { .. }
+            | RestoreTrustPolicy { .. }
+            | DeactivateAccessKey { .. } => "iam",
             PutAlarm { .. } => "cloudwatch",
             PutRetention { .. } => "logs",
             SetNetworkConfiguration { .. }
@@ -274,6 +282,7 @@ impl Action {
             PutBucketEncryption { .. } => "s3:PutEncryptionConfiguration",
             BlockPublicAccess { .. } => "s3:PutBucketPublicAccessBlock",
             DetachRolePolicy { .. } => "iam:DetachRolePolicy",
+            DeleteRolePolicy { .. } => "iam:DeleteRolePolicy",
             RestoreTrustPolicy { .. } => "iam:UpdateAssumeRolePolicy",
             DeactivateAccessKey { .. } => "iam:UpdateAccessKey",
             PutAlarm { .. } => "cloudwatch:PutMetricAlarm",
@@ -306,6 +315,7 @@ impl Action {
         "elasticloadbalancing:DeleteListener",
         "elasticloadbalancing:ModifyListener",
         "iam:DetachRolePolicy",
+        "iam:DeleteRolePolicy",
         "iam:UpdateAccessKey",
         "iam:UpdateAssumeRolePolicy",
         "logs:PutRetentionPolicy",
@@ -333,7 +343,9 @@ impl Action {
             BlockPublicAccess { .. } => {
                 "public ACLs and policies on the bucket stop granting access"
             }
-            DetachRolePolicy { .. } => "the role loses every permission the policy granted",
+            DetachRolePolicy { .. } | DeleteRolePolicy { .. } => {
+                "the role loses every permission the policy granted"
+            }
             RestoreTrustPolicy { .. } => "only the documented GitHub subjects can assume the role",
             DeactivateAccessKey { .. } => {
                 "anything using the key fails to authenticate (reversible: reactivate it)"
@@ -374,7 +386,7 @@ impl Action {
             ReleaseAddress { .. } => {
                 Some("a released address cannot be recovered; allow-lists naming it break")
             }
-            DetachRolePolicy { .. } => {
+            DetachRolePolicy { .. } | DeleteRolePolicy { .. } => {
                 Some("the application may depend on permissions this policy grants")
             }
             SetNetworkConfiguration { .. } => Some("starts a new deployment of the service"),
@@ -393,7 +405,9 @@ impl Action {
             EnableVersioning { bucket }
             | PutBucketEncryption { bucket, .. }
             | BlockPublicAccess { bucket } => bucket.clone(),
-            DetachRolePolicy { role, .. } | RestoreTrustPolicy { role, .. } => role.clone(),
+            DetachRolePolicy { role, .. }
+            | DeleteRolePolicy { role, .. }
+            | RestoreTrustPolicy { role, .. } => role.clone(),
             DeactivateAccessKey { user, .. } => user.clone(),
             PutAlarm { alarm } => alarm.name.clone(),
             PutRetention { log_group, .. } => log_group.clone(),
@@ -433,6 +447,7 @@ impl Action {
             PutBucketEncryption { bucket, algorithm, bucket_key } => format!("aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration '{{\"Rules\":[{{\"ApplyServerSideEncryptionByDefault\":{{\"SSEAlgorithm\":\"{algorithm}\"}},\"BucketKeyEnabled\":{bucket_key}}}]}}'"),
             BlockPublicAccess { bucket } => format!("aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"),
             DetachRolePolicy { role, policy_arn } => format!("aws iam detach-role-policy --role-name {role} --policy-arn {policy_arn}"),
+            DeleteRolePolicy { role, policy_name } => format!("aws iam delete-role-policy --role-name {role} --policy-name {}", q(policy_name)),
             RestoreTrustPolicy { role, document } => format!("aws iam update-assume-role-policy --role-name {role} --policy-document {}", q(&document.to_string())),
             DeactivateAccessKey { user, key_id } => format!("aws iam update-access-key --user-name {user} --access-key-id {key_id} --status Inactive"),
             PutAlarm { alarm: a } => format!("aws cloudwatch put-metric-alarm --alarm-name {} --namespace {} --metric-name {} --dimensions Name=ClusterName,Value={} Name=ServiceName,Value={} --statistic {} --period {} --evaluation-periods {} --threshold {} --comparison-operator {} --alarm-actions {}{}", q(&a.name), a.namespace, a.metric, a.cluster, a.service, a.statistic, a.period, a.evaluation_periods, a.threshold, a.comparison, a.actions.join(" "), if a.ok_actions.is_empty() { String::new() } else { format!(" --ok-actions {}", a.ok_actions.join(" ")) }),

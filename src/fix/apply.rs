@@ -246,6 +246,18 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             )
             .await
         }
+        DeleteRolePolicy { role, policy_name } => {
+            let c = aws_sdk_iam::Client::new(&conf);
+            call(
+                session,
+                svc,
+                c.delete_role_policy()
+                    .role_name(role)
+                    .policy_name(policy_name)
+                    .send(),
+            )
+            .await
+        }
         RestoreTrustPolicy { role, document } => {
             let c = aws_sdk_iam::Client::new(&conf);
             call(

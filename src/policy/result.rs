@@ -121,14 +121,7 @@ pub(super) fn to_finding(
         attribute,
         &details,
     );
-    let mut remediation = remediation;
     let print = fingerprint(&custom.id, arn, attribute);
-    // A runnable fix with an automated action: `archaudit fix` can apply it.
-    remediation.archaudit = remediation
-        .fix
-        .as_ref()
-        .filter(|_| remediation.cli.is_some())
-        .map(|_| format!("archaudit fix --finding {print} --apply"));
     let expected = r.get("expected").cloned().unwrap_or(Value::Null);
     let actual = r.get("actual").cloned().unwrap_or(Value::Null);
     Ok(Finding {

@@ -2,17 +2,28 @@
 
 Usage: python tests/moto/faults.py UPSTREAM RULE [RULE ...]
 
-Each RULE is `MATCH=PROTOCOL:CODE:STATUS` (MATCH may itself contain `=`). A request whose method, path, query, body or
-X-Amz-Target header contains MATCH is answered with an AWS-shaped error of that protocol
-(`s3`, `ec2`, `query`, `json`) instead of being forwarded; everything else goes to UPSTREAM
-unchanged. Listens on 127.0.0.1 on a free port, prints `READY http://127.0.0.1:<port>`, and
-exits when its standard input closes. Both addresses must be loopback.
+Each RULE is `MATCH=EFFECT[@PROBABILITY]` (MATCH may itself contain `=`; an empty MATCH
+matches every request). A request whose method, path, query, body or X-Amz-Target header
+contains MATCH gets the first matching rule's EFFECT, with the given probability (default 1):
+
+- `PROTOCOL:CODE:STATUS`: answered with an AWS-shaped error of that protocol (`s3`, `ec2`,
+  `query`, `json`) instead of being forwarded;
+- `delay:SECONDS`: forwarded after SECONDS (a slow network, or a call held in flight);
+- `hang`: accepted and never answered (a black hole).
+
+Everything else goes to UPSTREAM unchanged. Each rule that fires appends its MATCH as one
+line to the file named by `FAULTS_LOG`, if set; `FAULTS_SEED` seeds the coin. Listens on
+127.0.0.1 on a free port, prints `READY http://127.0.0.1:<port>`, and exits when its standard
+input closes. Both addresses must be loopback.
 """
 
 import http.server
 import ipaddress
+import os
+import random
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,8 +40,18 @@ def parse_rules(args):
     rules = []
     for arg in args:
         match, spec = arg.rsplit("=", 1)
-        protocol, code, status = spec.split(":")
-        rules.append((match, protocol, code, int(status)))
+        spec, _, p = spec.partition("@")
+        probability = float(p) if p else 1.0
+        parts = spec.split(":")
+        if parts[0] == "delay" and len(parts) == 2:
+            effect = ("delay", float(parts[1]))
+        elif parts == ["hang"]:
+            effect = ("hang", None)
+        elif len(parts) == 3 and parts[0] in BODIES:
+            effect = ("error", (parts[0], parts[1], int(parts[2])))
+        else:
+            raise SystemExit(f"bad rule {arg!r}: see the usage at the top of {sys.argv[0]}")
+        rules.append((match, effect, probability))
     return rules
 
 
@@ -41,6 +62,9 @@ def main():
         raise SystemExit(f"refusing to forward to {upstream}: not a loopback address")
     rules = parse_rules(sys.argv[2:])
     hits = {}
+    lock = threading.Lock()
+    rng = random.Random(os.environ.get("FAULTS_SEED", "archaudit"))
+    log = os.environ.get("FAULTS_LOG")
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -52,19 +76,35 @@ def main():
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             haystack = " ".join([self.command, self.path, body.decode("utf-8", "replace"), self.headers.get("X-Amz-Target", "")])
-            for match, protocol, code, status in rules:
-                if match in haystack:
-                    hits[match] = hits.get(match, 0) + 1
-                    payload = BODIES[protocol].format(code=code).encode()
-                    self.send_response(status)
-                    ctype = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
-                    self.send_header("Content-Type", ctype)
-                    if protocol == "json":
-                        self.send_header("x-amzn-ErrorType", code)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+            for match, (kind, arg), probability in rules:
+                if match not in haystack:
+                    continue
+                with lock:
+                    fire = rng.random() < probability
+                    if fire:
+                        hits[match] = hits.get(match, 0) + 1
+                        if log:
+                            with open(log, "a") as f:
+                                f.write(match + "\n")
+                if not fire:
+                    continue
+                if kind == "hang":
+                    time.sleep(3600)
                     return
+                if kind == "delay":
+                    time.sleep(arg)
+                    break
+                protocol, code, status = arg
+                payload = BODIES[protocol].format(code=code).encode()
+                self.send_response(status)
+                ctype = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
+                self.send_header("Content-Type", ctype)
+                if protocol == "json":
+                    self.send_header("x-amzn-ErrorType", code)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
             req = urllib.request.Request(upstream + self.path, data=body if body else None, method=self.command, headers=headers)
             try:

@@ -474,6 +474,11 @@ def drift_admin_task_role(env):
     env.client("iam").attach_role_policy(RoleName=f"{APP}-task", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
 
 
+def drift_inline_admin_policy(env):
+    env.client("iam").put_role_policy(RoleName=f"{APP}-task", PolicyName="console-admin", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+
+
 def drift_oidc_wildcard(env):
     iam = env.client("iam")
     oidc = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"][0]["Arn"]

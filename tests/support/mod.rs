@@ -14,6 +14,65 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use serde_json::Value;
 
+/// A console drift the emulator harness makes (`drift_<name>` in tests/moto/provision.py).
+pub struct Drift {
+    /// Its name.
+    pub name: &'static str,
+    /// The policies whose findings it must produce (in any order).
+    pub policies: &'static [&'static str],
+    /// What `archaudit fix` does about it.
+    pub fix: Fix,
+}
+
+/// What `archaudit fix` does about a drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// Fixes it, and the account returns to the reference.
+    Restores,
+    /// Fixes the finding, but an extra resource stays (deleting it could break what uses it):
+    /// e.g. an undocumented security group loses its open rule.
+    Neutralises,
+    /// Leaves it to a person: the plan entry is manual, with commands.
+    Manual,
+}
+
+const fn drift(name: &'static str, policies: &'static [&'static str], fix: Fix) -> Drift {
+    Drift {
+        name,
+        policies,
+        fix,
+    }
+}
+
+/// Every console drift of the harness, with what it must produce.
+pub const DRIFTS: &[Drift] = &[
+    drift("ssh_open", &["AA-SG-002", "AA-SG-003"], Fix::Restores),
+    drift("task_port_open", &["AA-SG-002"], Fix::Restores),
+    drift("undocumented_subnet", &["AA-NET-003"], Fix::Manual),
+    drift("undocumented_sg", &["AA-SG-004"], Fix::Neutralises),
+    drift("alb_http_rule_revoked", &["AA-SG-001"], Fix::Restores),
+    drift("http_forward", &["AA-LB-003"], Fix::Restores),
+    drift("weak_tls", &["AA-LB-002"], Fix::Restores),
+    drift("extra_listener", &["AA-LB-004"], Fix::Restores),
+    drift("versioning_suspended", &["AA-S3-001"], Fix::Restores),
+    drift("encryption_removed", &["AA-S3-001"], Fix::Restores),
+    drift("bucket_block_deleted", &["AA-S3-002"], Fix::Restores),
+    drift("log_retention_removed", &["AA-MON-002"], Fix::Restores),
+    drift("memory_alarm_deleted", &["AA-MON-001"], Fix::Restores),
+    drift("private_subnet_public_ip", &["AA-NET-004"], Fix::Restores),
+    drift("idle_eip", &["AA-NET-008"], Fix::Restores),
+    drift("user_access_key", &["AA-IAM-003"], Fix::Restores),
+    drift("admin_task_role", &["AA-IAM-002"], Fix::Restores),
+    drift("inline_admin_policy", &["AA-IAM-001"], Fix::Restores),
+    drift("oidc_wildcard", &["AA-IAM-004"], Fix::Restores),
+    drift("circuit_breaker_off", &["AA-ECS-004"], Fix::Restores),
+    drift("single_task", &["AA-ECS-002"], Fix::Restores),
+    drift("public_ip_tasks", &["AA-ECS-003"], Fix::Restores),
+    drift("nat_route_swapped", &["AA-NET-005"], Fix::Restores),
+    drift("scaling_policy_deleted", &["AA-ECS-005"], Fix::Restores),
+    drift("secret_public_policy", &["AA-SEC-001"], Fix::Restores),
+];
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -141,7 +200,15 @@ impl Moto {
 
 /// `archaudit` with a hermetic AWS environment pointing at `endpoint`.
 pub fn archaudit(endpoint: &str) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("archaudit").unwrap();
+    assert_cmd::Command::from_std(hermetic(
+        Command::new(assert_cmd::cargo::cargo_bin("archaudit")),
+        endpoint,
+    ))
+}
+
+/// `cmd` (archaudit, or a wrapper around it) with a hermetic AWS environment pointing at
+/// `endpoint`: test credentials, no profile, no instance metadata.
+pub fn hermetic(mut cmd: Command, endpoint: &str) -> Command {
     for var in [
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",

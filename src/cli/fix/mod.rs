@@ -1,17 +1,16 @@
 //! `archaudit fix`: scan, plan, show; with `--apply`, confirm, apply, re-collect and re-judge.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 mod show;
 
 use serde::Serialize;
-use show::render_plan;
+use show::{finish, render_plan};
 
-use super::{
-    load_policies, runtime, today, write_output, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK,
-};
+use super::{load_policies, runtime, today, write_output, FixArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::aws::Session;
 use crate::collect;
 use crate::config::Config;
@@ -26,12 +25,12 @@ use crate::report::Report;
 #[derive(Debug, Clone, Serialize)]
 struct EntryResult {
     fingerprint: String,
-    policy_id: String,
-    resource: String,
+    pub(super) policy_id: String,
+    pub(super) resource: String,
     /// `verified`, `still_failing`, `unverified`, `failed`, `not_run`, `skipped`, `manual`.
-    status: &'static str,
-    detail: String,
-    steps: Vec<(String, StepOutcome)>,
+    pub(super) status: &'static str,
+    pub(super) detail: String,
+    pub(super) steps: Vec<(String, StepOutcome)>,
 }
 
 pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
@@ -251,9 +250,21 @@ async fn apply_and_verify(
         .collect();
     let mut done: BTreeMap<String, StepOutcome> = BTreeMap::new();
     let mut results = Vec::new();
-    let mut interrupted = false;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    // Ctrl-C: the call in flight finishes (dropping it would leave unknown whether AWS applied
+    // it), no further call is made; a second Ctrl-C aborts at once.
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let watcher = tokio::spawn({
+        let interrupt = interrupt.clone();
+        async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.store(true, Ordering::SeqCst);
+                eprintln!("archaudit: interrupted: finishing the call in flight, then stopping (Ctrl-C again aborts now)");
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            }
+        }
+    });
     for e in &plan.entries {
         let mut r = EntryResult {
             fingerprint: e.fingerprint.clone(),
@@ -283,15 +294,15 @@ async fn apply_and_verify(
             let key = format!("{}|{}", s.region, s.api_call);
             let outcome = if let Some(o) = done.get(&key) {
                 o.clone()
-            } else if interrupted || failed {
+            } else if interrupt.load(Ordering::SeqCst) || failed {
                 StepOutcome::NotRun
             } else {
-                let o = tokio::select! {
-                    res = apply_step(&session, s) => match res {
-                        Ok(()) => StepOutcome::Applied,
-                        Err(f) => StepOutcome::Failed { code: f.code, message: f.message },
+                let o = match apply_step(&session, s).await {
+                    Ok(()) => StepOutcome::Applied,
+                    Err(f) => StepOutcome::Failed {
+                        code: f.code,
+                        message: f.message,
                     },
-                    _ = &mut ctrl_c => { interrupted = true; StepOutcome::NotRun }
                 };
                 done.insert(key, o.clone());
                 o
@@ -301,7 +312,9 @@ async fn apply_and_verify(
         }
         results.push(r);
     }
-    // Re-collect what the rules need and judge again.
+    watcher.abort();
+    // Re-collect what the rules need and judge again (after an interrupt too: what ran is
+    // verified, what did not is reported as not run).
     let mut again = options.clone();
     again.services = services_for(plan, Some(&report));
     let after = collect::collect_with(&session, &again).await?;
@@ -346,51 +359,4 @@ async fn apply_and_verify(
         };
     }
     Ok(results)
-}
-
-fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> anyhow::Result<u8> {
-    if args.json {
-        let text =
-            serde_json::to_string_pretty(&serde_json::json!({"plan": plan, "results": results}))?
-                + "\n";
-        write_output(None, text.as_bytes())?;
-    } else {
-        let mut out = String::from("\nResults:\n");
-        for r in &results {
-            let _ = writeln!(
-                out,
-                "  {:<13} {} {} — {}",
-                r.status, r.policy_id, r.resource, r.detail
-            );
-            for (call, o) in &r.steps {
-                let o = match o {
-                    StepOutcome::Applied => "applied".to_owned(),
-                    StepOutcome::NotRun => "not run".to_owned(),
-                    StepOutcome::Failed { code, .. } => format!("failed ({code})"),
-                };
-                let _ = writeln!(out, "      {o}: {call}");
-            }
-        }
-        let ok = results
-            .iter()
-            .filter(|r| matches!(r.status, "verified" | "skipped"))
-            .count();
-        let _ = writeln!(
-            out,
-            "{ok} of {} finding(s) fixed and verified (or already compliant).",
-            results.len()
-        );
-        write_output(None, out.as_bytes())?;
-    }
-    let all = !results.is_empty()
-        && results
-            .iter()
-            .all(|r| matches!(r.status, "verified" | "skipped"));
-    Ok(if all || plan.entries.is_empty() {
-        EXIT_OK
-    } else if results.iter().any(|r| r.status == "failed") {
-        EXIT_ERROR
-    } else {
-        EXIT_FINDINGS
-    })
 }

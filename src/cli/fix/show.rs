@@ -1,7 +1,10 @@
-//! The plan for people.
+//! The plan and its results for people (or as JSON), and the exit code they make.
 
 use std::fmt::Write as _;
 
+use super::super::{write_output, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::EntryResult;
+use crate::fix::apply::StepOutcome;
 use crate::fix::{EntryKind, Plan};
 
 /// The plan as text: per finding its steps (API call, region, CLI, permission, blast radius,
@@ -58,4 +61,53 @@ pub(super) fn render_plan(plan: &Plan, dry_run: bool) -> String {
         out.push_str("\nDry run: nothing was changed. Apply with the same selection and --apply, or save it with --plan-out plan.json and apply it with `archaudit fix --plan plan.json --apply`.\n");
     }
     out
+}
+
+/// Prints the results and returns the exit code: 0 only when every finding is verified or
+/// already compliant.
+pub(super) fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> anyhow::Result<u8> {
+    if args.json {
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!({"plan": plan, "results": results}))?
+                + "\n";
+        write_output(None, text.as_bytes())?;
+    } else {
+        let mut out = String::from("\nResults:\n");
+        for r in &results {
+            let _ = writeln!(
+                out,
+                "  {:<13} {} {} — {}",
+                r.status, r.policy_id, r.resource, r.detail
+            );
+            for (call, o) in &r.steps {
+                let o = match o {
+                    StepOutcome::Applied => "applied".to_owned(),
+                    StepOutcome::NotRun => "not run".to_owned(),
+                    StepOutcome::Failed { code, .. } => format!("failed ({code})"),
+                };
+                let _ = writeln!(out, "      {o}: {call}");
+            }
+        }
+        let ok = results
+            .iter()
+            .filter(|r| matches!(r.status, "verified" | "skipped"))
+            .count();
+        let _ = writeln!(
+            out,
+            "{ok} of {} finding(s) fixed and verified (or already compliant).",
+            results.len()
+        );
+        write_output(None, out.as_bytes())?;
+    }
+    let all = !results.is_empty()
+        && results
+            .iter()
+            .all(|r| matches!(r.status, "verified" | "skipped"));
+    Ok(if all || plan.entries.is_empty() {
+        EXIT_OK
+    } else if results.iter().any(|r| r.status == "failed") {
+        EXIT_ERROR
+    } else {
+        EXIT_FINDINGS
+    })
 }

@@ -21,6 +21,23 @@ fn cluster_of(arn: &str) -> Option<String> {
     parts.next().map(str::to_owned)
 }
 
+/// Whether every statement of an inventory policy is `Allow` of every action (`"*"`): an
+/// administrator grant no documented role holds, so deleting it removes nothing the
+/// architecture gives the role.
+fn grants_only_everything(policy: &Value) -> bool {
+    policy["document"]["statements"]
+        .as_array()
+        .is_some_and(|sts| {
+            !sts.is_empty()
+                && sts.iter().all(|st| {
+                    st["effect"] == "Allow"
+                        && st["action"]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|x| x == "*"))
+                })
+        })
+}
+
 /// The actions that fix `f`, or why it is left to a person.
 pub(super) fn actions(
     f: &Finding,
@@ -151,6 +168,25 @@ pub(super) fn actions(
             }),
             None => unsupported(),
         },
+        ("iam.delete_role_policy", "iam.roles") => {
+            let name = d.get("inline_policy").and_then(Value::as_str).ok_or(
+                "the grant comes from a managed policy: it needs a least-privilege version written by a person",
+            )?;
+            let policy = resource
+                .and_then(|v| v.get("inline_policies"))
+                .and_then(Value::as_array)
+                .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+                .ok_or_else(|| format!("the role has no inline policy {name}"))?;
+            if !grants_only_everything(policy) {
+                return Err(format!(
+                    "{name} also grants specific permissions the application may need: replace it with a least-privilege document rather than delete it"
+                ));
+            }
+            one(Action::DeleteRolePolicy {
+                role: r.id.clone(),
+                policy_name: name.to_owned(),
+            })
+        }
         ("iam.restore_trust_policy", "iam.roles") => match d.get("trust_policy") {
             Some(doc) if doc.is_object() => one(Action::RestoreTrustPolicy {
                 role: r.id.clone(),

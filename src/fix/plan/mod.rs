@@ -145,6 +145,22 @@ pub fn plan(
     }
 }
 
+/// Sets each finding's `remediation.archaudit` (`archaudit fix --finding … --apply`) when, and
+/// only when, the planner would fix it rather than leave it to a person.
+pub fn mark_fixable(findings: &mut [Finding], inventory: &Inventory, spec: &Architecture) {
+    if !findings.iter().any(|f| f.remediation.fix.is_some()) {
+        return;
+    }
+    let values = inventory.resource_values();
+    let by_arn = by_arn(&values);
+    for f in findings.iter_mut() {
+        let fixable = f.remediation.fix.is_some()
+            && actions(f, by_arn.get(f.resource.arn.as_str()).copied(), spec).is_ok();
+        f.remediation.archaudit =
+            fixable.then(|| format!("archaudit fix --finding {} --apply", f.fingerprint));
+    }
+}
+
 fn entry(f: &Finding, resource: Option<&Value>, spec: &Architecture, home: &str) -> Entry {
     let (kind, steps, manual) = match actions(f, resource, spec) {
         Ok(actions) => {
