@@ -128,6 +128,10 @@ pub struct PolicyArgs {
     /// The architecture spec (default: ./archaudit.toml if present, else the built-in reference).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Stop a policy evaluation that runs longer than SECS (a runaway user policy) with an
+    /// error naming it.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub policy_time_limit: u64,
 }
 
 /// `archaudit scan`.

@@ -129,6 +129,7 @@ pub(crate) fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
 fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
     let config = load_config(args.config.as_ref())?;
     let mut set = PolicySet::load(!args.no_builtin, &args.policies)?;
+    set.set_time_limit(std::time::Duration::from_secs(args.policy_time_limit));
     if set.policies().is_empty() {
         // A gate that checks nothing must not pass.
         anyhow::bail!(

@@ -54,8 +54,30 @@ pub struct Waiver {
     pub reason: String,
     /// Who owns the decision.
     pub owner: String,
-    /// Last day it applies (`YYYY-MM-DD`).
+    /// Last day it applies (`YYYY-MM-DD`, quoted or a TOML date).
+    #[serde(deserialize_with = "date_or_string")]
     pub expires: Spanned<String>,
+}
+
+/// A TOML date (`2026-01-01`) or a string, as text; other types are an error naming both.
+fn date_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Spanned<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        String(String),
+        Date(toml::value::Datetime),
+        Other(toml::Value),
+    }
+    let v = Spanned::<Text>::deserialize(d)?;
+    let span = v.span();
+    match v.into_inner() {
+        Text::String(s) => Ok(Spanned::new(span, s)),
+        Text::Date(date) => Ok(Spanned::new(span, date.to_string())),
+        Text::Other(other) => Err(serde::de::Error::custom(format!(
+            "expires must be a date (YYYY-MM-DD), got a {}",
+            other.type_str()
+        ))),
+    }
 }
 
 /// An invalid configuration, located (line 0: the file as a whole, e.g. unreadable).
@@ -325,76 +347,4 @@ pub fn parse_date(s: &str) -> Option<time::Date> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_config_is_valid_and_is_the_reference() {
-        let c = Config::parse(DEFAULT_TOML, "default").unwrap();
-        assert_eq!(c.architecture.vpc.cidr.get_ref(), "10.0.0.0/16");
-        let cidrs: Vec<&str> = c
-            .architecture
-            .subnets
-            .iter()
-            .map(|s| s.cidr.get_ref().as_str())
-            .collect();
-        assert_eq!(
-            cidrs,
-            [
-                "10.0.1.0/24",
-                "10.0.2.0/24",
-                "10.0.101.0/24",
-                "10.0.102.0/24"
-            ]
-        );
-        assert_eq!(c.architecture.app_port, 3000);
-    }
-
-    #[test]
-    fn errors_name_line_and_column() {
-        let bad = DEFAULT_TOML.replacen("cidr = \"10.0.101.0/24\"", "cidr = \"10.1.101.0/24\"", 1);
-        let err = Config::parse(&bad, "a.toml").unwrap_err();
-        let line = DEFAULT_TOML
-            .lines()
-            .position(|l| l.contains("10.0.101.0/24"))
-            .unwrap()
-            + 1;
-        assert_eq!((err.line, err.column), (line, 8), "{err}");
-        assert!(err.message.contains("not inside the VPC"), "{err}");
-
-        let err = Config::parse("[architecture]\nregion = 1\n", "b.toml").unwrap_err();
-        assert_eq!(err.line, 2, "{err}");
-        let err = Config::parse(
-            &DEFAULT_TOML.replace("app_port = 3000", "app_port = 3000\nbogus = 1"),
-            "c.toml",
-        )
-        .unwrap_err();
-        assert!(err.message.contains("unknown field `bogus`"), "{err}");
-    }
-
-    #[test]
-    fn params_are_free_form_and_located() {
-        let text = format!(
-            "{DEFAULT_TOML}\n[params]\nmax_age = 30\nowners = [\"a\", \"b\"]\nsince = 2026-01-01\n"
-        );
-        let c = Config::parse(&text, "p.toml").unwrap();
-        assert_eq!(
-            c.params_json(),
-            serde_json::json!({"max_age": 30, "owners": ["a", "b"], "since": "2026-01-01"})
-        );
-        let err =
-            Config::parse(&format!("{DEFAULT_TOML}\n[params]\nx = nan\n"), "p.toml").unwrap_err();
-        assert_eq!(err.line, DEFAULT_TOML.lines().count() + 3, "{err}");
-    }
-
-    #[test]
-    fn thresholds_must_be_finite() {
-        for bad in ["nan", "inf"] {
-            let text =
-                DEFAULT_TOML.replacen("threshold_max = 95.0", &format!("threshold_max = {bad}"), 1);
-            assert_ne!(text, DEFAULT_TOML);
-            let err = Config::parse(&text, "t.toml").unwrap_err();
-            assert!(err.message.contains("finite"), "{err}");
-        }
-    }
-}
+mod tests;

@@ -251,8 +251,8 @@ pub enum LoadError {
     Version {
         /// The file.
         path: String,
-        /// The version in the file.
-        found: u32,
+        /// The version in the file, as written.
+        found: String,
     },
 }
 
@@ -260,35 +260,51 @@ impl Inventory {
     /// Reads and validates an inventory JSON file.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+        let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
             path: display.clone(),
             message: e.to_string(),
         })?;
-        Inventory::from_json(&text, &display)
+        Inventory::from_slice(&bytes, &display)
     }
 
     /// Parses an inventory from JSON text; `origin` names the source in errors.
     pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
-        let parse_err = |e: serde_json::Error| LoadError::Parse {
+        Inventory::from_slice(text.as_bytes(), origin)
+    }
+
+    /// Parses an inventory from JSON bytes (invalid UTF-8 is an error with its position).
+    ///
+    /// The version is checked first, so an old or future file gets the clear message, by a
+    /// pass that keeps nothing but `schema_version` (the rest is skipped while streaming):
+    /// memory stays bounded by the typed inventory, never by a generic JSON tree of the file.
+    pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Inventory, LoadError> {
+        let at = |line: usize, column: usize, message: String| LoadError::Parse {
             path: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+            line,
+            column,
+            message,
         };
-        // Check the version first so an old or future file gets the clear message.
-        let probe: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
-        let found = probe
-            .get("schema_version")
-            .and_then(serde_json::Value::as_u64);
-        if let Some(found) = found {
-            if found != u64::from(SCHEMA_VERSION) {
+        let parse_err = |e: serde_json::Error| at(e.line(), e.column(), e.to_string());
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Err(at(1, 1, "starts with a UTF-8 byte-order mark: JSON must not have one (save the file without it)".to_owned()));
+        }
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(at(1, 1, "is UTF-16: an inventory is UTF-8 JSON".to_owned()));
+        }
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            schema_version: Option<serde_json::Value>,
+        }
+        let probe: Probe = serde_json::from_slice(bytes).map_err(parse_err)?;
+        if let Some(found) = probe.schema_version {
+            if found.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
                 return Err(LoadError::Version {
                     path: origin.to_owned(),
-                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                    found: found.to_string(),
                 });
             }
         }
-        serde_json::from_str(text).map_err(parse_err)
+        serde_json::from_slice(bytes).map_err(parse_err)
     }
 
     /// Puts every list in its canonical order so output is byte-for-byte reproducible.

@@ -30,6 +30,15 @@ struct InputView<'a> {
     gaps: &'a [Gap],
 }
 
+/// An evaluation error as the user reads it: a time-limit stop names the option.
+fn eval_message(text: &str) -> String {
+    if text.contains("exceeded time limit") {
+        format!("stopped: it ran longer than the policy time limit (--policy-time-limit; a runaway loop or an unbounded comprehension?): {text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 impl PolicySet {
     /// Evaluates every batch in parallel; returns each policy's `deny` as JSON (policy order).
     /// When a batch fails, its policies are evaluated one by one so the error names the policy.
@@ -75,7 +84,7 @@ impl PolicySet {
                                         path: p.path.clone(),
                                         line: p.deny_line,
                                         package: p.package.clone(),
-                                        message: err.to_string(),
+                                        message: eval_message(&err.to_string()),
                                     }
                                 })?;
                             if value != regorus::Value::Undefined {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::deps::Dependencies;
-use super::{invalid, metadata, new_engine, Policy, PolicyError, PolicySet, Source};
+use super::{engine_error, invalid, metadata, new_engine, Policy, PolicyError, PolicySet, Source};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
@@ -28,7 +28,25 @@ fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, PolicyError> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rego") {
-                let text = std::fs::read_to_string(&path).map_err(io)?;
+                let file = |message: String| PolicyError::Io {
+                    path: path.display().to_string(),
+                    message,
+                };
+                let bytes = std::fs::read(&path).map_err(|e| file(e.to_string()))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let before = &e.as_bytes()[..at];
+                    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+                    let column = at
+                        - before
+                            .iter()
+                            .rposition(|b| *b == b'\n')
+                            .map_or(0, |i| i + 1)
+                        + 1;
+                    file(format!(
+                        "not UTF-8: invalid byte at line {line}, column {column} (byte {at})"
+                    ))
+                })?;
                 out.push(Source {
                     path: path.display().to_string(),
                     text,
@@ -84,7 +102,7 @@ impl PolicySet {
         for src in &sources {
             let package = engine
                 .add_policy(src.path.clone(), src.text.clone())
-                .map_err(|e| invalid(&src.path, 0, &e.to_string()))?;
+                .map_err(|e| engine_error(&src.path, &e.to_string()))?;
             if package.starts_with("data.archaudit.lib.") {
                 continue;
             }

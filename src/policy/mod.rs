@@ -157,6 +157,17 @@ impl PolicySet {
         &self.sources
     }
 
+    /// Bounds each evaluation (a batch, or one policy) to `limit` of wall time: a runaway
+    /// policy ends with an error naming it instead of holding the scan.
+    pub fn set_time_limit(&mut self, limit: std::time::Duration) {
+        self.engine
+            .set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                limit,
+                check_interval: std::num::NonZeroU32::new(1000)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            });
+    }
+
     /// Sets `data.archaudit.architecture` (the typed spec) and `data.archaudit.params` (the
     /// free-form `[params]` of archaudit.toml).
     pub fn set_data(&mut self, architecture: &Value, params: &Value) -> Result<(), PolicyError> {
@@ -168,6 +179,43 @@ impl PolicySet {
             .add_data(value)
             .map_err(|e| invalid("archaudit.toml", 0, &e.to_string()))
     }
+}
+
+/// A regorus parse error (`<path>: ⏎--> <path>:L:C⏎ excerpt ⏎error: what`) as a located one:
+/// `path:L: what (column C)`, then the excerpt with its caret.
+fn engine_error(path: &str, text: &str) -> PolicyError {
+    let (mut line, mut column) = (0, 0);
+    let mut what = Vec::new();
+    let mut excerpt = Vec::new();
+    for l in text.lines() {
+        if let Some(loc) = l.trim_start().strip_prefix("--> ") {
+            let mut parts = loc.rsplitn(3, ':');
+            column = parts
+                .next()
+                .and_then(|c| c.trim().parse().ok())
+                .unwrap_or(0);
+            line = parts
+                .next()
+                .and_then(|c| c.trim().parse().ok())
+                .unwrap_or(0);
+        } else if let Some(m) = l.strip_prefix("error: ") {
+            what.push(m.trim());
+        } else if l.contains('|') {
+            excerpt.push(l);
+        }
+    }
+    if line == 0 || what.is_empty() {
+        return invalid(path, 0, text.trim());
+    }
+    invalid(
+        path,
+        line,
+        &format!(
+            "{} (column {column})\n{}",
+            what.join("; "),
+            excerpt.join("\n")
+        ),
+    )
 }
 
 fn invalid(path: &str, line: usize, message: &str) -> PolicyError {

@@ -8,6 +8,10 @@
 //! `walk(input, …)`) counts as reading every kind it could reach, so the analysis errs towards
 //! "not evaluated", never towards "passed". A reference to a kind the inventory does not
 //! define (`input.aws.ec2.vpcz`) is a load error with file and line.
+//!
+//! The same graph rejects recursion (a rule or function that reaches itself), as OPA does at
+//! compile time: regorus would evaluate `f(n) := f(n + 1)` until the stack overflows and the
+//! process aborts.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -23,10 +27,10 @@ pub type DepError = (String, usize, String);
 
 /// What one rule references.
 #[derive(Debug, Default)]
-struct RuleRefs {
+pub(super) struct RuleRefs {
     kinds: BTreeSet<&'static str>,
     /// Data paths (without the leading `data`), possibly ending in a computed segment.
-    data: Vec<Vec<Seg>>,
+    pub(super) data: Vec<Vec<Seg>>,
 }
 
 /// Kinds read by each package's rules, transitively.
@@ -97,6 +101,8 @@ impl Dependencies {
             parsed.push((path, package, imports, names, ast));
         }
         let mut anchors = BTreeSet::new();
+        // What each rule's bodies and value reference (its own head excluded), for recursion.
+        let mut calls: BTreeMap<(Vec<String>, String), (String, usize, RuleRefs)> = BTreeMap::new();
         for (path, package, imports, names, ast) in &parsed {
             let scope = Scope {
                 path,
@@ -111,10 +117,25 @@ impl Dependencies {
                 if package.as_slice() == ["archaudit", "lib", "anchors"] && name == "missing" {
                     anchors.extend(rule_key(rule));
                 }
+                if let Some(spec) = rule.get("Spec") {
+                    let line = spec["span"]["line"].as_u64().unwrap_or(0) as usize;
+                    let (_, _, refs) = calls
+                        .entry((package.clone(), name.clone()))
+                        .or_insert_with(|| ((*path).clone(), line, RuleRefs::default()));
+                    // A function's arguments are local: they shadow rules of the same name.
+                    let args = cycle::arguments(spec);
+                    let visible: BTreeSet<String> = names.difference(&args).cloned().collect();
+                    let local = Scope {
+                        rules: &visible,
+                        ..scope
+                    };
+                    local.collect(&cycle::without_head_ref(spec), refs)?;
+                }
                 let entry = rules.entry((package.clone(), name)).or_default();
                 scope.collect(rule, entry)?;
             }
         }
+        cycle::check(&calls, &packages, &rules)?;
         // Closure per package, over rule nodes.
         let mut by_package = BTreeMap::new();
         for package in &packages {
@@ -151,7 +172,7 @@ impl Dependencies {
 }
 
 /// The rule nodes a data path can reach.
-fn targets(
+pub(super) fn targets(
     path: &[Seg],
     packages: &BTreeSet<Vec<String>>,
     rules: &BTreeMap<(Vec<String>, String), RuleRefs>,
@@ -360,5 +381,6 @@ fn slice<'a>(contents: &'a str, span: &Value) -> &'a str {
     contents.get(start..end).unwrap_or_default()
 }
 
+mod cycle;
 #[cfg(test)]
 mod tests;

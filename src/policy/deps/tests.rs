@@ -67,3 +67,29 @@ fn unknown_kinds_are_errors_with_lines() {
     assert_eq!((err.0.as_str(), err.1), ("t.rego", 4), "{}", err.2);
     assert!(err.2.contains("input.aws.ec2.vpcz"), "{}", err.2);
 }
+
+#[test]
+fn recursion_is_a_load_error_naming_the_rule_and_its_line() {
+    let err = analyze(&[(
+        "p.rego",
+        "package user.p\n\nf(n) := f(n + 1)\n\ndeny contains m if {\n\tm := f(1)\n}\n",
+    )])
+    .unwrap_err();
+    assert_eq!((err.0.as_str(), err.1), ("p.rego", 3), "{err:?}");
+    assert!(err.2.contains("data.user.p.f -> data.user.p.f"), "{err:?}");
+    let err = analyze(&[
+        ("a.rego", "package user.a\nimport data.user.b\n\nx := b.y\n"),
+        (
+            "b.rego",
+            "package user.b\nimport data.user.a\n\ny := a.x + 1\n",
+        ),
+    ])
+    .unwrap_err();
+    assert!(err.2.contains("recursive"), "{err:?}");
+    // A function calling another, and a rule named like a function argument elsewhere: fine.
+    analyze(&[(
+        "ok.rego",
+        "package user.ok\n\ng(n) := n + 1\n\nf(n) := g(n)\n\nn := f(1)\n",
+    )])
+    .unwrap();
+}
