@@ -43,3 +43,4 @@ pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod terraform;
+pub mod text;

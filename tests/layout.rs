@@ -82,6 +82,20 @@ fn no_module_reaches_up_a_stage() {
             ],
         ),
         (
+            "text",
+            &[
+                "aws",
+                "collect",
+                "config",
+                "policy",
+                "scan",
+                "report",
+                "cli",
+                "fix",
+                "inventory",
+            ],
+        ),
+        (
             "inventory",
             &[
                 "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",

@@ -520,7 +520,7 @@ fn papercuts() {
         (
             "expectation",
             policy("#   expectation: [vpc.cdir]\n", "input.aws.ec2.vpcs"),
-            "expectation.rego: METADATA custom.expectation `vpc.cdir` is not a key of [architecture]",
+            "expectation.rego:8: METADATA custom.expectation `vpc.cdir` is not a key of [architecture]",
         ),
         (
             "expectation_syntax",

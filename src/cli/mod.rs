@@ -144,8 +144,18 @@ fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
             .iter()
             .find(|e| !Config::is_architecture_key(e))
         {
+            let line = set
+                .sources()
+                .iter()
+                .find(|s| s.path == p.path)
+                .and_then(|s| {
+                    s.text
+                        .lines()
+                        .position(|l| l.contains("expectation:") && l.contains(bad.as_str()))
+                })
+                .map_or(String::new(), |i| format!(":{}", i + 1));
             anyhow::bail!(
-                "{}: METADATA custom.expectation `{bad}` is not a key of [architecture] in the reference archaudit.toml (`archaudit init` writes it)",
+                "{}{line}: METADATA custom.expectation `{bad}` is not a key of [architecture] in the reference archaudit.toml (`archaudit init` writes it)",
                 p.path
             );
         }

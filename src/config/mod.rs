@@ -74,8 +74,11 @@ fn date_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Spanned<Stri
         Text::String(s) => Ok(Spanned::new(span, s)),
         Text::Date(date) => Ok(Spanned::new(span, date.to_string())),
         Text::Other(other) => Err(serde::de::Error::custom(format!(
-            "expires must be a date (YYYY-MM-DD), got a {}",
-            other.type_str()
+            "expires must be a date (YYYY-MM-DD), got {}",
+            match other.type_str() {
+                t @ ("integer" | "array") => format!("an {t}"),
+                t => format!("a {t}"),
+            }
         ))),
     }
 }
@@ -119,11 +122,17 @@ impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let bytes = std::fs::read(path).map_err(|e| ConfigError {
             path: display.clone(),
             line: 0,
             column: 0,
             message: format!("cannot read: {e}"),
+        })?;
+        let text = crate::text::utf8(bytes).map_err(|e| ConfigError {
+            path: display.clone(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         Config::parse(&text, &display)
     }

@@ -57,7 +57,7 @@ fn a_waiver_expiry_may_be_a_toml_date_and_anything_else_is_named() {
     let err = Config::parse(&waiver("2026-01-01T10:00:00Z"), "w.toml").unwrap_err();
     assert!(err.message.contains("is not a date"), "{err}");
     let err = Config::parse(&waiver("12"), "w.toml").unwrap_err();
-    assert!(err.message.contains("got a integer"), "{err}");
+    assert!(err.message.contains("got an integer"), "{err}");
     assert!(err.line > 100, "{err}");
 }
 

@@ -23,17 +23,18 @@ pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod iam;
+mod load;
 pub mod logs;
 pub mod policy_doc;
 pub mod registry;
 mod values;
 
+pub use load::LoadError;
 pub use registry::CHILD_KINDS;
 pub mod s3;
 pub mod secretsmanager;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,16 @@ pub struct ServiceStatus {
     pub api_calls: u32,
     /// Wall time spent on this service in this region.
     pub duration_ms: u64,
+    /// Attempts the SDK repeated (throttling, server errors, timeouts); absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+    /// Answers that asked archaudit to slow down; absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub throttled: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Outcome of collecting one service in one region.
@@ -223,90 +234,7 @@ pub struct Aws {
     pub acm: acm::Acm,
 }
 
-/// Error reading an inventory file.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read inventory {path}: {message}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The I/O error, as text (kept out of the error chain so it is printed once).
-        message: String,
-    },
-    /// The file is not a valid inventory (with line and column).
-    #[error("invalid inventory {path}:{line}:{column}: {message}")]
-    Parse {
-        /// The file.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// The inventory was written by an incompatible archaudit.
-    #[error("inventory {path} has schema_version {found}; this archaudit reads version {SCHEMA_VERSION}")]
-    Version {
-        /// The file.
-        path: String,
-        /// The version in the file, as written.
-        found: String,
-    },
-}
-
 impl Inventory {
-    /// Reads and validates an inventory JSON file.
-    pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-        let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
-        Inventory::from_slice(&bytes, &display)
-    }
-
-    /// Parses an inventory from JSON text; `origin` names the source in errors.
-    pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
-        Inventory::from_slice(text.as_bytes(), origin)
-    }
-
-    /// Parses an inventory from JSON bytes (invalid UTF-8 is an error with its position).
-    ///
-    /// The version is checked first, so an old or future file gets the clear message, by a
-    /// pass that keeps nothing but `schema_version` (the rest is skipped while streaming):
-    /// memory stays bounded by the typed inventory, never by a generic JSON tree of the file.
-    pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Inventory, LoadError> {
-        let at = |line: usize, column: usize, message: String| LoadError::Parse {
-            path: origin.to_owned(),
-            line,
-            column,
-            message,
-        };
-        let parse_err = |e: serde_json::Error| at(e.line(), e.column(), e.to_string());
-        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            return Err(at(1, 1, "starts with a UTF-8 byte-order mark: JSON must not have one (save the file without it)".to_owned()));
-        }
-        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-            return Err(at(1, 1, "is UTF-16: an inventory is UTF-8 JSON".to_owned()));
-        }
-        #[derive(serde::Deserialize)]
-        struct Probe {
-            schema_version: Option<serde_json::Value>,
-        }
-        let probe: Probe = serde_json::from_slice(bytes).map_err(parse_err)?;
-        if let Some(found) = probe.schema_version {
-            if found.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
-                return Err(LoadError::Version {
-                    path: origin.to_owned(),
-                    found: found.to_string(),
-                });
-            }
-        }
-        serde_json::from_slice(bytes).map_err(parse_err)
-    }
-
     /// Puts every list in its canonical order so output is byte-for-byte reproducible.
     pub fn sort(&mut self) {
         self.meta.regions.sort();

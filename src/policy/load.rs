@@ -33,18 +33,10 @@ fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, PolicyError> {
                     message,
                 };
                 let bytes = std::fs::read(&path).map_err(|e| file(e.to_string()))?;
-                let text = String::from_utf8(bytes).map_err(|e| {
-                    let at = e.utf8_error().valid_up_to();
-                    let before = &e.as_bytes()[..at];
-                    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-                    let column = at
-                        - before
-                            .iter()
-                            .rposition(|b| *b == b'\n')
-                            .map_or(0, |i| i + 1)
-                        + 1;
+                let text = crate::text::utf8(bytes).map_err(|e| {
                     file(format!(
-                        "not UTF-8: invalid byte at line {line}, column {column} (byte {at})"
+                        "line {}, column {}: {}",
+                        e.line, e.column, e.message
                     ))
                 })?;
                 out.push(Source {

@@ -1,0 +1,109 @@
+//! Reading an inventory file: the version probed first without building a JSON tree, then
+//! the typed parse; every error names the file and, where it has one, the position.
+
+use std::path::Path;
+
+use super::{Inventory, SCHEMA_VERSION};
+
+/// Error reading an inventory file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read inventory {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error, as text (kept out of the error chain so it is printed once).
+        message: String,
+    },
+    /// The file is not a valid inventory (with line and column).
+    #[error("invalid inventory {path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The inventory was written by an incompatible archaudit.
+    #[error("inventory {path} has schema_version {found}; this archaudit reads version {SCHEMA_VERSION}")]
+    Version {
+        /// The file.
+        path: String,
+        /// The version in the file, as written.
+        found: String,
+    },
+}
+
+impl Inventory {
+    /// Reads and validates an inventory JSON file.
+    pub fn load(path: &Path) -> Result<Inventory, LoadError> {
+        let display = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+            path: display.clone(),
+            message: e.to_string(),
+        })?;
+        Inventory::from_slice(&bytes, &display)
+    }
+
+    /// Parses an inventory from JSON text; `origin` names the source in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
+        Inventory::from_slice(text.as_bytes(), origin)
+    }
+
+    /// Parses an inventory from JSON bytes (invalid UTF-8 is an error with its position).
+    ///
+    /// The version is checked first, so an old or future file gets the clear message, by a
+    /// pass that keeps nothing but `schema_version` (the rest is skipped while streaming):
+    /// memory stays bounded by the typed inventory, never by a generic JSON tree of the file.
+    pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Inventory, LoadError> {
+        let at = |line: usize, column: usize, message: String| LoadError::Parse {
+            path: origin.to_owned(),
+            line,
+            column,
+            message,
+        };
+        let parse_err = |e: serde_json::Error| {
+            // The position is given apart: drop serde's " at line L column C".
+            let text = e.to_string();
+            let message = text
+                .rsplit_once(" at line ")
+                .map_or(text.as_str(), |(m, _)| m);
+            at(e.line(), e.column(), message.to_owned())
+        };
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Err(at(1, 1, "starts with a UTF-8 byte-order mark: JSON must not have one (save the file without it)".to_owned()));
+        }
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(at(1, 1, "is UTF-16: an inventory is UTF-8 JSON".to_owned()));
+        }
+        if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace()) {
+            if bytes[i] != b'{' {
+                let line = bytes[..i].iter().filter(|b| **b == b'\n').count() + 1;
+                let column = i - bytes[..i]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |n| n + 1)
+                    + 1;
+                return Err(at(line, column, "not an inventory: its top level must be a JSON object, as `archaudit collect` writes".to_owned()));
+            }
+        }
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            schema_version: Option<serde_json::Value>,
+        }
+        let probe: Probe = serde_json::from_slice(bytes).map_err(parse_err)?;
+        if let Some(found) = probe.schema_version {
+            if found.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+                return Err(LoadError::Version {
+                    path: origin.to_owned(),
+                    found: found.to_string(),
+                });
+            }
+        }
+        serde_json::from_slice(bytes).map_err(parse_err)
+    }
+}

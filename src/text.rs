@@ -1,0 +1,68 @@
+//! Text files as archaudit reads them: UTF-8, with the position of the first invalid byte.
+
+/// Why a file is not UTF-8 text, with the 1-based line and column of the first bad byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in bytes).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// `bytes` as a string, or where and why it is not UTF-8 (a UTF-16 or UTF-8 byte-order mark
+/// is named as such).
+pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(NotUtf8 {
+            line: 1,
+            column: 1,
+            message: "the file is UTF-16: save it as UTF-8".to_owned(),
+        });
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(NotUtf8 {
+            line: 1,
+            column: 1,
+            message: "the file starts with a UTF-8 byte-order mark: save it without one".to_owned(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        NotUtf8 {
+            line,
+            column,
+            message: format!(
+                "not UTF-8: invalid byte 0x{:02x} (byte {at})",
+                e.as_bytes()[at]
+            ),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_lines_and_columns() {
+        assert_eq!(utf8(b"ok\n".to_vec()).unwrap(), "ok\n");
+        let e = utf8(b"line one\nab\xffc".to_vec()).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(e.message.contains("0xff"));
+        assert_eq!(utf8(vec![0xFF, 0xFE, b'a', 0]).unwrap_err().line, 1);
+        assert!(utf8(b"\xef\xbb\xbfx".to_vec())
+            .unwrap_err()
+            .message
+            .contains("byte-order mark"));
+    }
+}

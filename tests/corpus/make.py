@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Writes the bad-input corpus (tests/corpus/<kind>/…) from the shipped reference inventory and
+archaudit.toml. Each file is one hostile or broken input; tests/corpus.rs runs archaudit on
+every one and requires exit 3, an error naming the file (and the position where the input has
+one), no panic, no hang and no output file left behind. Run from the project root:
+    python3 tests/corpus/make.py
+"""
+import json
+import re
+import pathlib
+import shutil
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+OUT = ROOT / "tests" / "corpus"
+REF_TEXT = (ROOT / "fixtures" / "reference.json").read_text()
+REF = json.loads(REF_TEXT)
+TOML = (ROOT / "src" / "archaudit.default.toml").read_text()
+
+META = """# METADATA
+# title: Corpus policy
+# description: A user policy of the bad-input corpus.
+# custom:
+#   id: AA-USR-{n:03d}
+#   severity: low
+#   resource_type: aws.ec2.vpc
+#   requires: [ec2.vpcs]
+#   remediation:
+#     summary: none
+package user.corpus{n}
+
+"""
+
+
+def write(kind, name, data):
+    path = OUT / kind / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def inv(**changes):
+    d = json.loads(REF_TEXT)
+    for dotted, value in changes.items():
+        keys = dotted.split("__")
+        node = d
+        for k in keys[:-1]:
+            node = node[int(k)] if isinstance(node, list) else node[k]
+        if value is DELETE:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return json.dumps(d, indent=1)
+
+
+DELETE = object()
+
+
+def inventories():
+    w = lambda n, d: write("inventory", n + ".json", d)
+    w("empty", "")
+    w("whitespace-only", "  \n\t\n")
+    w("truncated-half", REF_TEXT[: len(REF_TEXT) // 2])
+    w("truncated-last-brace", REF_TEXT.rstrip()[:-1])
+    w("null", "null")
+    w("array", "[]")
+    w("string", '"inventory"')
+    w("number-overflow", '{"schema_version": 1e400}')
+    w("version-huge", inv(schema_version=99999999999))
+    w("version-zero", inv(schema_version=0))
+    w("version-string", inv(schema_version="1"))
+    w("version-negative", inv(schema_version=-1))
+    w("deep-nesting", '{"schema_version": 1, "meta": ' + "[" * 100000 + "]" * 100000 + "}")
+    w("invalid-utf8-in-string", REF_TEXT.encode().replace(b"\"us-east-1\"", b"\"us-\xff\xfe-1\"", 1))
+    w("utf8-bom", b"\xef\xbb\xbf" + REF_TEXT.encode())
+    w("utf16le", b"\xff\xfe" + REF_TEXT.encode("utf-16-le"))
+    w("trailing-garbage", REF_TEXT + "\n}garbage")
+    w("missing-meta", inv(meta=DELETE))
+    w("unknown-top-level-key", inv(extra={"a": [1, 2, 3]}))
+    w("vpcs-not-a-list", inv(aws__ec2__vpcs={"id": "vpc-1"}))
+    w("duplicate-key", REF_TEXT.replace('"schema_version"', '"meta": {}, "schema_version"', 1))
+    w("nan-literal", REF_TEXT.replace('"schema_version": 1', '"schema_version": NaN', 1))
+    w("port-overflow", REF_TEXT.replace('"from_port": 443', '"from_port": 99999999999999999999', 1))
+    w("control-char-in-string", REF_TEXT.replace('"us-east-1"', '"us-\x01east-1"', 1))
+    w("lone-surrogate", REF_TEXT.replace('"us-east-1"', '"us-\\ud800-1"', 1))
+    w("comment", "// collected by hand\n" + REF_TEXT)
+    w("account-id-number", inv(meta__account_id=123456789012))
+    w("gaps-not-a-list", inv(gaps="none"))
+
+
+def configs():
+    w = lambda n, d: write("config", n + ".toml", d)
+    def sub(old, new):
+        assert old in TOML, old
+        return TOML.replace(old, new, 1)
+    w("empty", "")
+    w("syntax-unclosed-table", sub("[architecture]", "[architecture"))
+    w("unknown-key", sub("app_port = 3000", "app_port = 3000\nap_port = 3000"))
+    w("region-wrong-type", sub('region = "us-east-1"', "region = 1"))
+    w("cidr-prefix-33", sub('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.0/33"'))
+    w("cidr-garbage", sub('cidr = "10.0.0.0/16"', 'cidr = "ten.zero/16"'))
+    w("subnet-outside-vpc", sub('cidr = "10.0.101.0/24"', 'cidr = "10.1.101.0/24"'))
+    w("threshold-nan", sub("threshold_max = 95.0", "threshold_max = nan"))
+    w("threshold-inf", sub("threshold_max = 95.0", "threshold_max = inf"))
+    w("threshold-min-above-max", sub("threshold_min = 50.0", "threshold_min = 99.0"))
+    w("retention-max-below-min", sub("max_retention_days = 3653", "max_retention_days = 1"))
+    w("retention-negative", sub("min_retention_days = 7", "min_retention_days = -7"))
+    w("app-port-overflow", sub("app_port = 3000", "app_port = 70000"))
+    w("app-port-huge", sub("app_port = 3000", "app_port = 1e30"))
+    waiver = '\n[[waivers]]\npolicy = "{p}"\nresource = "{r}"\nreason = "r"\nowner = "o"\nexpires = {e}\n'
+    w("waiver-bad-date", TOML + waiver.format(p="AA-SG-003", r="*", e='"2026-13-45"'))
+    w("waiver-date-number", TOML + waiver.format(p="AA-SG-003", r="*", e="20261231"))
+    w("waiver-datetime", TOML + waiver.format(p="AA-SG-003", r="*", e="2026-12-31T10:00:00Z"))
+    w("waiver-unknown-policy", TOML + waiver.format(p="AA-NOPE-001", r="*", e='"2099-01-01"'))
+    w("waiver-bad-glob", TOML + waiver.format(p="AA-SG-003", r="arn:[", e='"2099-01-01"'))
+    w("params-nan", TOML + "\n[params]\nlimit = nan\n")
+    w("params-nested-inf", TOML + "\n[params]\nlimits = { low = 1.0, high = -inf }\n")
+    w("invalid-utf8", TOML.encode().replace(b'"us-east-1"', b'"us-\xff-1"', 1))
+    w("utf16le", b"\xff\xfe" + TOML.encode("utf-16-le"))
+    w("duplicate-key", sub("app_port = 3000", "app_port = 3000\napp_port = 3001"))
+    w("glob-state-bucket", sub('name_pattern = "*terraform-state*"', 'name_pattern = "[terraform"'))
+    w("redirect-status-bad", sub('redirect_status = "HTTP_301"', 'redirect_status = 301'))
+
+
+def policies():
+    w = lambda n, d: write("policy", n + ".rego", d)
+    n = iter(range(1, 100))
+    body = 'deny contains {"msg": "m.", "arn": v.arn, "attribute": "a"} if {\n\tsome v in input.aws.ec2.vpcs\n}\n'
+    w("syntax-error", META.format(n=next(n)) + "deny contains m if {\n\tm := \n}\n")
+    w("unterminated-string", META.format(n=next(n)) + 'x := "abc\n' + body)
+    w("recursive-function", META.format(n=next(n)) + "f(x) := f(x + 1)\n\n" + body.replace("some v in", "f(1) > 0\n\tsome v in"))
+    w("mutual-recursion", META.format(n=next(n)) + "a := b + 1\n\nb := a + 1\n\n" + body.replace("some v in", "a > 0\n\tsome v in"))
+    w("no-metadata", "package user.nometa\n\n" + body)
+    w("metadata-bad-yaml", META.format(n=next(n)).replace("#   severity: low", "#   severity: [low") + body)
+    w("metadata-bad-id", META.format(n=next(n)).replace("AA-USR-", "X-") + body)
+    w("metadata-bad-severity", META.format(n=next(n)).replace("severity: low", "severity: catastrophic") + body)
+    w("metadata-unknown-kind", META.format(n=next(n)).replace("requires: [ec2.vpcs]", "requires: [ec2.vpcz]") + body)
+    w("unknown-input-kind", META.format(n=next(n)) + body.replace("input.aws.ec2.vpcs", "input.aws.ec2.vpcz"))
+    w("invalid-utf8", (META.format(n=next(n)) + "# caf\xe9\n" + body).encode("latin-1"))
+    w("empty", "")
+    w("duplicate-builtin-id", re.sub(r"id: AA-USR-\d+", "id: AA-SG-001", META.format(n=next(n))) + body)
+    w("unknown-anchor", META.format(n=next(n)).replace("#   requires:", "#   anchors: [flux_capacitor]\n#   requires:") + body)
+    w("runaway-loop", META.format(n=next(n)) + 'deny contains {"msg": "m.", "arn": "x", "attribute": "a"} if {\n\tsome i in numbers.range(1, 20000)\n\tsome j in numbers.range(1, 20000)\n\ti * j < 0\n}\n')
+    w("deny-not-a-set", META.format(n=next(n)) + "deny := 1\n")
+    w("finding-without-arn", META.format(n=next(n)) + 'deny contains {"msg": "m."} if true\n')
+    w("expectation-unknown-key", META.format(n=next(n)).replace("#   requires:", "#   expectation: [vpc.colour]\n#   requires:") + body)
+
+
+def plans():
+    w = lambda n, d: write("plan", n + ".json", d)
+    plan = {"version": 1, "tool_version": "0.1.0", "account_id": "123456789012", "regions": ["us-east-1"],
+            "collected_at": "2026-01-01T00:00:00Z", "entries": []}
+    w("empty", "")
+    w("truncated", json.dumps(plan)[:40])
+    w("version-9", json.dumps({**plan, "version": 9}))
+    w("no-version", json.dumps({k: v for k, v in plan.items() if k != "version"}))
+    w("entries-not-a-list", json.dumps({**plan, "entries": {}}))
+    w("unknown-action", json.dumps({**plan, "entries": [{"fingerprint": "f", "policy_id": "AA-SG-003", "severity": "high", "message": "m",
+        "resource": {"arn": "a", "id": "i", "type": "ec2.security_groups", "region": "us-east-1", "account_id": "123456789012"},
+        "kind": "fix", "steps": [{"action": "delete_everything", "region": "us-east-1", "api_call": "x", "cli": "x", "permission": "x", "blast_radius": "x"}]}]}))
+    w("deep-nesting", '{"version": 1, "entries": ' + "[" * 100000 + "]" * 100000 + "}")
+    w("an-inventory", REF_TEXT)
+
+
+def baselines():
+    w = lambda n, d: write("baseline", n + ".json", d)
+    report = json.loads((ROOT / "tests" / "snapshots" / "scan__drifted_report.snap").read_text().split("---\n", 2)[2])
+    report["tool_version"] = "0.1.0"
+    w("empty", "")
+    w("truncated", json.dumps(report)[:1000])
+    w("an-inventory", REF_TEXT)
+    w("a-sarif-log", json.dumps({"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}))
+    w("version-99", json.dumps({**report, "version": 99}))
+    w("other-account", json.dumps({**report, "account_id": "999999999999"}))
+    w("garbage", "\x00\x01\x02 not json")
+    w("deep-nesting", '{"version": 2, "findings": ' + "[" * 100000 + "]" * 100000 + "}")
+
+
+if __name__ == "__main__":
+    for kind in ["inventory", "config", "policy", "plan", "baseline"]:
+        shutil.rmtree(OUT / kind, ignore_errors=True)
+    inventories()
+    configs()
+    policies()
+    plans()
+    baselines()
+    print(sum(1 for p in OUT.rglob("*") if p.is_file() and p.suffix != ".py"), "files")

@@ -1,0 +1,15 @@
+# METADATA
+# title: Corpus policy
+# description: A user policy of the bad-input corpus.
+# custom:
+#   id: AA-USR-001
+#   severity: low
+#   resource_type: aws.ec2.vpc
+#   requires: [ec2.vpcs]
+#   remediation:
+#     summary: none
+package user.corpus1
+
+deny contains m if {
+	m := 
+}
