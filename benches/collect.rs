@@ -3,8 +3,9 @@
 //! Scenarios: the reference architecture, and the reference plus N extra security groups,
 //! roles, buckets and subnets (N = 1000, or `ARCHAUDIT_BENCH_EXTRA`). For each it prints the
 //! wall time of `collect`, the API calls per service, and the peak RSS of this process (which
-//! runs the collection in-process; the emulator is a separate process). The client-side rate
-//! limit is off so the figures show archaudit's cost, not the limiter's.
+//! runs the collection in-process; the emulator is a separate process). Each scenario runs
+//! twice: with the per-service default rate limits (what users get) and with no limit
+//! (archaudit's own cost), and prints the ratio.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -25,32 +26,40 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn run(name: &str, moto: &support::Moto, rt: &tokio::runtime::Runtime) {
-    let options = Options {
-        aws: archaudit::aws::Options {
-            endpoint_url: Some(moto.url().to_owned()),
-            max_rps: 0.0,
-            ..Default::default()
-        },
-        ..Options::default()
-    };
-    // One warm-up run (connection set-up, lazy statics), then the measured one.
-    rt.block_on(collect::collect(&options)).expect("collect");
-    let started = Instant::now();
-    let inventory = rt.block_on(collect::collect(&options)).expect("collect");
-    let wall = started.elapsed();
-    let total: u32 = inventory.meta.services.values().map(|s| s.api_calls).sum();
-    println!(
-        "scenario {name}: wall {:.3} s, {total} API calls, peak RSS {:.1} MiB, gaps {}",
-        wall.as_secs_f64(),
-        peak_rss_mib(),
-        inventory.gaps.len()
-    );
-    for (key, status) in &inventory.meta.services {
+    let mut walls = Vec::new();
+    for (limits, max_rps) in [("no limit", Some(0.0)), ("default limits", None)] {
+        let options = Options {
+            aws: archaudit::aws::Options {
+                endpoint_url: Some(moto.url().to_owned()),
+                max_rps,
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        // One warm-up run (connection set-up, lazy statics), then the measured one.
+        rt.block_on(collect::collect(&options)).expect("collect");
+        let started = Instant::now();
+        let inventory = rt.block_on(collect::collect(&options)).expect("collect");
+        let wall = started.elapsed();
+        walls.push(wall.as_secs_f64());
+        let total: u32 = inventory.meta.services.values().map(|s| s.api_calls).sum();
         println!(
-            "  {key:<28} {:>6} calls {:>7} ms  {:?}",
-            status.api_calls, status.duration_ms, status.status
+            "scenario {name}, {limits}: wall {:.3} s, {total} API calls, peak RSS {:.1} MiB, gaps {}",
+            wall.as_secs_f64(),
+            peak_rss_mib(),
+            inventory.gaps.len()
         );
+        for (key, status) in &inventory.meta.services {
+            println!(
+                "  {key:<28} {:>6} calls {:>7} ms  {:?}",
+                status.api_calls, status.duration_ms, status.status
+            );
+        }
     }
+    println!(
+        "scenario {name}: default limits / no limit = {:.2}x",
+        walls[1] / walls[0]
+    );
 }
 
 fn main() {

@@ -1,45 +1,123 @@
-//! The client-side rate limit shared by every caller of one service.
+//! Client-side rate limits: one token bucket per service and region, sized to what AWS
+//! enforces on the calls archaudit makes (AWS throttles per account and region).
 
 use std::time::{Duration, Instant};
 
-/// A client-side rate limit: at most `rate` calls per second, evenly spaced.
-///
-/// One limiter is shared by every collector task of one service (across regions), so that a
-/// scan never takes more than its share of the account's API quota.
-#[derive(Debug)]
-pub struct RateLimiter {
-    interval: Duration,
-    next: tokio::sync::Mutex<Instant>,
+/// A service's limit: `rate` calls per second sustained, `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    /// Refill rate, calls per second (`0` or less: no limit).
+    pub rate: f64,
+    /// Bucket size: calls that may start at once after a quiet period.
+    pub burst: f64,
 }
 
+/// The default limit of `service` (its key in the inventory, or `sts`), and where the figure
+/// comes from. The table is documented in docs/performance.md; `--max-rps` overrides it.
+pub fn default_limit(service: &str) -> (Limit, &'static str) {
+    let l = |rate: f64, burst: f64| Limit { rate, burst };
+    match service {
+        // EC2 API request throttling: non-mutating (Describe*) bucket of 100, refilled 20/s.
+        "ec2" => (
+            l(20.0, 100.0),
+            "EC2 API throttling: Describe* bucket 100, refill 20/s",
+        ),
+        // ECS API throttling: cluster read actions bucket 50, refill 20/s.
+        "ecs" => (
+            l(20.0, 50.0),
+            "ECS API throttling: read actions bucket 50, refill 20/s",
+        ),
+        // CloudWatch quotas: DescribeAlarms 9 TPS.
+        "cloudwatch" => (l(9.0, 9.0), "CloudWatch quotas: DescribeAlarms 9 TPS"),
+        // S3 serves thousands of GETs per second per prefix; bucket-configuration reads are
+        // GETs on each bucket: no 20/s limit applies, 500/s keeps archaudit a polite client.
+        "s3" => (
+            l(500.0, 500.0),
+            "S3: 5,500 GET/s per prefix; capped at 500/s",
+        ),
+        "logs" => (
+            l(10.0, 10.0),
+            "CloudWatch Logs quotas: DescribeLogGroups 10 TPS",
+        ),
+        // Not published per action: conservative.
+        "iam" => (
+            l(10.0, 20.0),
+            "not published (IAM is global, shared by the account): conservative",
+        ),
+        "elbv2" => (l(10.0, 20.0), "not published: conservative"),
+        "secretsmanager" => (
+            l(20.0, 20.0),
+            "not published for ListSecrets/GetResourcePolicy here: conservative",
+        ),
+        "ecr" => (l(10.0, 10.0), "not published: conservative"),
+        "autoscaling" => (l(10.0, 10.0), "not published: conservative"),
+        "acm" => (l(8.0, 8.0), "not published: conservative"),
+        _ => (l(10.0, 10.0), "conservative"),
+    }
+}
+
+/// A token bucket shared by every caller of one service in one region, so that a scan never
+/// takes more than its share of the account's API quota.
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: Limit,
+    state: tokio::sync::Mutex<(f64, Instant)>,
+}
+
+/// The longest a call waits for a slot; rates so low they would wait longer are capped here
+/// rather than overflowing (the command line rejects such rates before they get here).
+const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
 impl RateLimiter {
-    /// A limiter allowing `rate` calls per second (`0` or less disables it). A rate so low
-    /// that its interval does not fit a [`Duration`] is capped at one call a day rather than
-    /// panicking; the command line rejects such values before they get here.
+    /// An evenly spaced limit of `rate` calls per second, no burst (`0` or less: none).
     pub fn new(rate: f64) -> RateLimiter {
-        const DAY: Duration = Duration::from_secs(86_400);
-        let interval = if rate > 0.0 {
-            Duration::try_from_secs_f64(1.0 / rate).map_or(DAY, |d| d.min(DAY))
+        RateLimiter::with_limit(Limit { rate, burst: 1.0 })
+    }
+
+    /// A token bucket of `limit`, full at the start.
+    pub fn with_limit(limit: Limit) -> RateLimiter {
+        let burst = if limit.burst.is_finite() {
+            limit.burst.max(1.0)
         } else {
-            Duration::ZERO
+            1.0
         };
         RateLimiter {
-            interval,
-            next: tokio::sync::Mutex::new(Instant::now()),
+            limit: Limit {
+                rate: limit.rate,
+                burst,
+            },
+            state: tokio::sync::Mutex::new((burst, Instant::now())),
+        }
+    }
+
+    /// The limit it enforces.
+    pub fn limit(&self) -> Limit {
+        self.limit
+    }
+
+    /// How long the next caller must wait, reserving its token.
+    fn reserve(&self, tokens: &mut f64, last: &mut Instant, now: Instant) -> Duration {
+        let rate = self.limit.rate;
+        if !(rate > 0.0 && rate.is_finite()) {
+            return Duration::ZERO;
+        }
+        let elapsed = now.saturating_duration_since(*last).as_secs_f64();
+        *tokens = (*tokens + elapsed * rate).min(self.limit.burst);
+        *last = now;
+        *tokens -= 1.0;
+        if *tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::try_from_secs_f64(-*tokens / rate).map_or(MAX_WAIT, |d| d.min(MAX_WAIT))
         }
     }
 
     /// Waits for the next slot.
     pub async fn acquire(&self) {
-        if self.interval.is_zero() {
-            return;
-        }
         let wait = {
-            let mut next = self.next.lock().await;
-            let now = Instant::now();
-            let slot = (*next).max(now);
-            *next = slot + self.interval;
-            slot - now
+            let mut state = self.state.lock().await;
+            let (tokens, last) = &mut *state;
+            self.reserve(tokens, last, Instant::now())
         };
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
@@ -51,14 +129,38 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    fn waits(l: &RateLimiter, n: usize) -> Vec<Duration> {
+        let mut state = (l.limit.burst, Instant::now());
+        let now = state.1;
+        (0..n)
+            .map(|_| l.reserve(&mut state.0, &mut state.1, now))
+            .collect()
+    }
+
     #[test]
     fn absurd_rates_do_not_panic() {
+        assert_eq!(waits(&RateLimiter::new(1e-20), 2)[1], MAX_WAIT);
+        assert_eq!(waits(&RateLimiter::new(0.0), 3), vec![Duration::ZERO; 3]);
         assert_eq!(
-            RateLimiter::new(1e-20).interval,
-            Duration::from_secs(86_400)
+            waits(&RateLimiter::new(f64::INFINITY), 3),
+            vec![Duration::ZERO; 3]
         );
-        assert_eq!(RateLimiter::new(0.0).interval, Duration::ZERO);
-        assert_eq!(RateLimiter::new(f64::INFINITY).interval, Duration::ZERO);
-        assert_eq!(RateLimiter::new(4.0).interval, Duration::from_millis(250));
+        assert_eq!(
+            waits(&RateLimiter::new(f64::NAN), 3),
+            vec![Duration::ZERO; 3]
+        );
+        assert_eq!(
+            waits(&RateLimiter::new(4.0), 2)[1],
+            Duration::from_millis(250)
+        );
+    }
+
+    #[test]
+    fn a_bucket_allows_its_burst_then_spaces_calls_at_its_rate() {
+        let ec2 = RateLimiter::with_limit(default_limit("ec2").0);
+        let w = waits(&ec2, 102);
+        assert!(w[..100].iter().all(Duration::is_zero), "{w:?}");
+        assert_eq!(w[100], Duration::from_millis(50));
+        assert_eq!(w[101], Duration::from_millis(100));
     }
 }

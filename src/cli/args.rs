@@ -33,15 +33,20 @@ pub struct AwsArgs {
     /// Send every AWS call to this endpoint instead (an emulator such as moto).
     #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Client-side limit of API calls per second per service (0: no limit).
-    #[arg(long, default_value_t = 20.0, value_name = "N")]
-    pub max_rps: f64,
-    /// Per-resource calls in flight per service and region.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub concurrency: usize,
-    /// Attempts per call (first try included) under the SDK's adaptive retry mode.
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    /// Client-side limit of API calls per second per service and region, for every service
+    /// (0: no limit). Default: each service's own limit (see docs/performance.md).
+    #[arg(long, value_name = "N")]
+    pub max_rps: Option<f64>,
+    /// Per-resource calls in flight per service and region (1–256).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Attempts per call, first try included (1–10), with jittered exponential backoff.
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
+    /// Deadline for the whole collection, in seconds (1–86400): what is not finished by then
+    /// is recorded as a gap, and the report is still written.
+    #[arg(long, default_value_t = 900, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
 }
 
 /// The documents `archaudit schema` describes.

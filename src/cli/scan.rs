@@ -26,7 +26,9 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         Some(path) => Inventory::load(path)?,
         None => {
             let options = super::collect::options(&args.aws, args.services.clone())?;
-            runtime()?.block_on(collect::collect(&options))?
+            let inventory = runtime()?.block_on(collect::collect(&options))?;
+            super::collect::report_retries(&inventory);
+            inventory
         }
     };
     let context = crate::scan::Context {

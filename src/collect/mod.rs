@@ -48,6 +48,9 @@ pub struct Options {
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Deadline for the whole run (credential check included): what is not finished by then
+    /// becomes a gap.
+    pub timeout: Duration,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
             services: Vec::new(),
             concurrency: 8,
             progress: false,
+            timeout: Duration::from_secs(900),
         }
     }
 }
@@ -69,6 +73,9 @@ impl s3::RegionalClients for Session {
         Session::s3(self, region)
     }
 }
+
+/// The gap code of work the run's deadline cut off.
+pub const DEADLINE_EXCEEDED: &str = "DeadlineExceeded";
 
 /// What one collector task produced: its part of the inventory, and how it went.
 struct Finished {
@@ -84,12 +91,26 @@ type Task<'a> = Pin<Box<dyn Future<Output = Finished> + 'a>>;
 
 /// Collects the inventory of the account the credentials in `opts` belong to.
 pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
-    let session = Session::connect(&opts.aws).await?;
-    collect_with(&session, opts).await
+    let deadline = tokio::time::Instant::now() + opts.timeout;
+    let session = tokio::time::timeout_at(deadline, Session::connect(&opts.aws))
+        .await
+        .map_err(|_| SessionError::Deadline {
+            seconds: opts.timeout.as_secs(),
+        })??;
+    collect_until(&session, opts, deadline).await
 }
 
 /// Collects the inventory through an open session (e.g. one with assumed-role credentials).
 pub async fn collect_with(session: &Session, opts: &Options) -> Result<Inventory, CollectError> {
+    collect_until(session, opts, tokio::time::Instant::now() + opts.timeout).await
+}
+
+/// Collects until `deadline`: tasks still running then are dropped and recorded as gaps.
+async fn collect_until(
+    session: &Session,
+    opts: &Options,
+    deadline: tokio::time::Instant,
+) -> Result<Inventory, CollectError> {
     let collected_at = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
@@ -98,7 +119,11 @@ pub async fn collect_with(session: &Session, opts: &Options) -> Result<Inventory
                 .ok()
         })
         .unwrap_or_default();
-    let regions = session.resolve_regions(&opts.aws.regions).await?;
+    let regions = tokio::time::timeout_at(deadline, session.resolve_regions(&opts.aws.regions))
+        .await
+        .map_err(|_| SessionError::Deadline {
+            seconds: opts.timeout.as_secs(),
+        })??;
     let services: Vec<Service> = if opts.services.is_empty() {
         Service::ALL.to_vec()
     } else {
@@ -106,13 +131,20 @@ pub async fn collect_with(session: &Session, opts: &Options) -> Result<Inventory
     };
 
     let mut tasks: Vec<Task<'_>> = Vec::new();
+    // Tasks not finished yet, by key (`ec2/us-east-1`): the deadline turns them into gaps.
+    let mut unfinished: BTreeMap<String, (Service, String)> = BTreeMap::new();
     for &service in &services {
-        if service.is_global() {
-            tasks.push(task(session, opts, service, "global"));
+        let regions: Vec<&str> = if service.is_global() {
+            vec!["global"]
         } else {
-            for region in &regions {
-                tasks.push(task(session, opts, service, region));
-            }
+            regions.iter().map(String::as_str).collect()
+        };
+        for region in regions {
+            tasks.push(task(session, opts, service, region));
+            unfinished.insert(
+                format!("{}/{region}", service.key()),
+                (service, region.to_owned()),
+            );
         }
     }
 
@@ -129,15 +161,65 @@ pub async fn collect_with(session: &Session, opts: &Options) -> Result<Inventory
         },
         ..Inventory::default()
     };
+    session.stats.take(); // count this collection only
     let mut pending: FuturesUnordered<Task<'_>> = tasks.into_iter().collect();
-    while let Some(done) = pending.next().await {
-        progress.set_message(done.key.clone());
-        progress.inc(1);
-        inventory.aws.merge(done.part);
-        inventory.gaps.extend(done.gaps);
-        inventory.meta.services.insert(done.key, done.status);
+    loop {
+        match tokio::time::timeout_at(deadline, pending.next()).await {
+            Ok(Some(done)) => {
+                progress.set_message(done.key.clone());
+                progress.inc(1);
+                unfinished.remove(&done.key);
+                inventory.aws.merge(done.part);
+                inventory.gaps.extend(done.gaps);
+                inventory.meta.services.insert(done.key, done.status);
+            }
+            Ok(None) => break,
+            Err(_) => {
+                // What ran out of time is unknown, not empty: every kind of it is a gap.
+                let message = format!(
+                    "the run's deadline (--timeout {} s) passed before this finished",
+                    opts.timeout.as_secs()
+                );
+                for (key, (service, region)) in std::mem::take(&mut unfinished) {
+                    inventory
+                        .gaps
+                        .extend(service.kinds().iter().map(|kind| Gap {
+                            service: service.key().to_owned(),
+                            region: region.clone(),
+                            operation: "(deadline)".to_owned(),
+                            kind: (*kind).to_owned(),
+                            resource: None,
+                            attribute: None,
+                            code: DEADLINE_EXCEEDED.to_owned(),
+                            message: message.clone(),
+                        }));
+                    inventory.meta.services.insert(
+                        key,
+                        ServiceStatus {
+                            status: CollectStatus::Failed,
+                            api_calls: 0,
+                            duration_ms: u64::try_from(opts.timeout.as_millis())
+                                .unwrap_or(u64::MAX),
+                            ..ServiceStatus::default()
+                        },
+                    );
+                }
+                break;
+            }
+        }
     }
     progress.finish_and_clear();
+    // Retries and throttles, as the HTTP layer saw them.
+    for ((service, region), a) in session.stats.take() {
+        if let Some(s) = inventory
+            .meta
+            .services
+            .get_mut(&format!("{service}/{region}"))
+        {
+            s.retries = a.sent.saturating_sub(s.api_calls);
+            s.throttled = a.throttled;
+        }
+    }
     // Services left out with --services are unknown, not empty: say so, so that a scan of this
     // inventory reports the rules that need them as not evaluated instead of passing them.
     for service in Service::ALL.iter().filter(|s| !services.contains(s)) {
@@ -158,7 +240,7 @@ fn task<'a>(session: &'a Session, opts: &Options, service: Service, region: &str
         &session.account_id,
         &session.partition,
         opts.concurrency,
-        session.limiter(service.key()),
+        session.limiter(service.key(), region),
     ));
     let home = session.home_region().to_owned();
     let conf = session.config(if service.is_global() { &home } else { region });
@@ -234,6 +316,7 @@ fn run<'a>(ctx: Arc<Ctx>, collector: impl Future<Output = Aws> + 'a) -> Task<'a>
                 status,
                 api_calls,
                 duration_ms,
+                ..ServiceStatus::default()
             },
             gaps,
         }

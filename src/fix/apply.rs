@@ -57,7 +57,11 @@ fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, Failure> {
     r.map_err(|e| Failure::other("InvalidParameter", e.to_string()))
 }
 
-async fn call<T, E, R, F>(session: &Session, service: &'static str, f: F) -> Result<(), Failure>
+async fn call<T, E, R, F>(
+    session: &Session,
+    (service, region): (&'static str, &str),
+    f: F,
+) -> Result<(), Failure>
 where
     F: Future<Output = Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>>,
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata
@@ -67,14 +71,14 @@ where
         + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    session.limiter(service).acquire().await;
+    session.limiter(service, region).acquire().await;
     f.await.map(|_| ()).map_err(Failure::from_sdk)
 }
 
 /// Makes the one call `step` names.
 pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
     let conf = session.config(&step.region);
-    let svc = step.action.service();
+    let svc = (step.action.service(), step.region.as_str());
     use Action::*;
     match &step.action {
         RevokeIngress { group_id, rule_id } => {

@@ -9,7 +9,10 @@ contains MATCH gets the first matching rule's EFFECT, with the given probability
 - `PROTOCOL:CODE:STATUS`: answered with an AWS-shaped error of that protocol (`s3`, `ec2`,
   `query`, `json`) instead of being forwarded;
 - `delay:SECONDS`: forwarded after SECONDS (a slow network, or a call held in flight);
-- `hang`: accepted and never answered (a black hole).
+- `hang`: accepted and never answered (a black hole);
+- `throttle` / `5xx`: the throttling / internal error each service's protocol uses
+  (EC2 `RequestLimitExceeded` 503, JSON `ThrottlingException` 400, query `Throttling` 400,
+  S3 `SlowDown` 503; 500 `InternalError` for `5xx`), so one rule covers every service.
 
 Everything else goes to UPSTREAM unchanged. Each rule that fires appends its MATCH as one
 line to the file named by `FAULTS_LOG`, if set; `FAULTS_SEED` seeds the coin. Listens on
@@ -36,6 +39,20 @@ BODIES = {
 }
 
 
+def native(kind, headers, body):
+    """The (protocol, code, status) of a throttle or a server error in the request's protocol."""
+    scope = headers.get("Authorization", "").split("Credential=")[-1].split("/")
+    service = scope[3] if len(scope) > 3 else ""
+    throttle = kind == "throttle"
+    if headers.get("X-Amz-Target"):
+        return ("json", "ThrottlingException", 400) if throttle else ("json", "InternalFailure", 500)
+    if b"Action=" in body:
+        if service == "ec2":
+            return ("ec2", "RequestLimitExceeded", 503) if throttle else ("ec2", "InternalError", 500)
+        return ("query", "Throttling", 400) if throttle else ("query", "InternalFailure", 500)
+    return ("s3", "SlowDown", 503) if throttle else ("s3", "InternalError", 500)
+
+
 def parse_rules(args):
     rules = []
     for arg in args:
@@ -45,8 +62,8 @@ def parse_rules(args):
         parts = spec.split(":")
         if parts[0] == "delay" and len(parts) == 2:
             effect = ("delay", float(parts[1]))
-        elif parts == ["hang"]:
-            effect = ("hang", None)
+        elif parts in (["hang"], ["throttle"], ["5xx"]):
+            effect = (parts[0], None)
         elif len(parts) == 3 and parts[0] in BODIES:
             effect = ("error", (parts[0], parts[1], int(parts[2])))
         else:
@@ -94,7 +111,7 @@ def main():
                 if kind == "delay":
                     time.sleep(arg)
                     break
-                protocol, code, status = arg
+                protocol, code, status = arg if kind == "error" else native(kind, self.headers, body)
                 payload = BODIES[protocol].format(code=code).encode()
                 self.send_response(status)
                 ctype = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
