@@ -96,6 +96,10 @@ fn identity_hint(f: &Failure) -> &'static str {
         "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken" | "UnrecognizedClientException" | "AuthFailure" | "IncompleteSignature" | "AccessDenied" | "AccessDeniedException" => {
             "the credentials were rejected: check that the key is active and not expired (--profile, AWS_PROFILE or the AWS_* variables)"
         }
+        // An answer the SDK could not parse still says what it was.
+        _ if m.contains("invalidclienttokenid") || m.contains("signaturedoesnotmatch") || m.contains("expiredtoken") => {
+            "the credentials were rejected: check that the key is active and not expired (--profile, AWS_PROFILE or the AWS_* variables)"
+        }
         _ if m.contains("no credentials") || m.contains("credentials") && (m.contains("not loaded") || m.contains("provider")) => {
             "no credentials were found: pass --profile, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
         }

@@ -8,6 +8,8 @@ Steps run in order:
   extra:N         N extra security groups, roles, buckets and subnets (benchmarks)
   pages           enough secrets and log groups to span several pages
   drift:NAME      one drift on top of the reference (see DRIFTS below)
+  principal:NAME:FILE[+FILE]  a user holding exactly those policy files, with a key (IAM
+                  enforcement tests: moto started with INITIAL_NO_AUTH_ACTION_COUNT)
 
 Prints a JSON object of the names and ids it created, for the tests to assert on.
 Talks only to ENDPOINT, which must be a loopback address.
@@ -16,6 +18,8 @@ Talks only to ENDPOINT, which must be a loopback address.
 import datetime
 import ipaddress
 import json
+import os
+import pathlib
 import sys
 import urllib.parse
 import urllib.request
@@ -45,8 +49,8 @@ class Env:
             name,
             endpoint_url=self.endpoint,
             region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            aws_access_key_id=os.environ.get("PROVISION_ACCESS_KEY_ID", "testing"),
+            aws_secret_access_key=os.environ.get("PROVISION_SECRET_ACCESS_KEY", "testing"),
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
         )
 
@@ -523,6 +527,19 @@ def drift_secret_public_policy(env):
         "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
 
 
+def principal(env, name, files):
+    """A user holding exactly the policies in `files` (paths from the project root, joined by
+    `+`), with an access key: for scans under IAM enforcement (moto's
+    INITIAL_NO_AUTH_ACTION_COUNT). The key is returned in the output under `principals`."""
+    iam = env.client("iam")
+    iam.create_user(UserName=name)
+    root = pathlib.Path(__file__).resolve().parent.parent.parent
+    for i, f in enumerate(files.split("+")):
+        iam.put_user_policy(UserName=name, PolicyName=f"p{i}", PolicyDocument=(root / f).read_text())
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    env.out.setdefault("principals", {})[name] = {"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
+
+
 DRIFTS = {name[len("drift_"):]: f for name, f in list(globals().items()) if name.startswith("drift_")}
 
 
@@ -539,6 +556,9 @@ def main():
             pages(env)
         elif step.startswith("extra:"):
             extra(env, int(step.split(":", 1)[1]))
+        elif step.startswith("principal:"):
+            _, name, files = step.split(":", 2)
+            principal(env, name, files)
         elif step.startswith("drift:"):
             DRIFTS[step.split(":", 1)[1]](env)
         else:
