@@ -11,33 +11,41 @@ pub struct NotUtf8 {
     pub message: String,
 }
 
+/// The 1-based line and column (in bytes) of byte `at` of `bytes`.
+pub fn position(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, before.len() - start + 1)
+}
+
+/// What is wrong with the file's first bytes, if they are a UTF-16 or UTF-8 byte-order mark.
+pub fn byte_order_mark(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        Some("the file is UTF-16: save it as UTF-8")
+    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Some("the file starts with a UTF-8 byte-order mark: save it without one")
+    } else {
+        None
+    }
+}
+
 /// `bytes` as a string, or where and why it is not UTF-8 (a UTF-16 or UTF-8 byte-order mark
 /// is named as such).
 pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if let Some(message) = byte_order_mark(&bytes) {
         return Err(NotUtf8 {
             line: 1,
             column: 1,
-            message: "the file is UTF-16: save it as UTF-8".to_owned(),
-        });
-    }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(NotUtf8 {
-            line: 1,
-            column: 1,
-            message: "the file starts with a UTF-8 byte-order mark: save it without one".to_owned(),
+            message: message.to_owned(),
         });
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = at
-            - before
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
+        let (line, column) = position(e.as_bytes(), at);
         NotUtf8 {
             line,
             column,

@@ -74,20 +74,12 @@ impl Inventory {
                 .map_or(text.as_str(), |(m, _)| m);
             at(e.line(), e.column(), message.to_owned())
         };
-        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            return Err(at(1, 1, "starts with a UTF-8 byte-order mark: JSON must not have one (save the file without it)".to_owned()));
-        }
-        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-            return Err(at(1, 1, "is UTF-16: an inventory is UTF-8 JSON".to_owned()));
+        if let Some(message) = crate::text::byte_order_mark(bytes) {
+            return Err(at(1, 1, message.to_owned()));
         }
         if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace()) {
             if bytes[i] != b'{' {
-                let line = bytes[..i].iter().filter(|b| **b == b'\n').count() + 1;
-                let column = i - bytes[..i]
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |n| n + 1)
-                    + 1;
+                let (line, column) = crate::text::position(bytes, i);
                 return Err(at(line, column, "not an inventory: its top level must be a JSON object, as `archaudit collect` writes".to_owned()));
             }
         }
