@@ -181,18 +181,13 @@ async fn collect_until(
                     opts.timeout.as_secs()
                 );
                 for (key, (service, region)) in std::mem::take(&mut unfinished) {
-                    inventory
-                        .gaps
-                        .extend(service.kinds().iter().map(|kind| Gap {
-                            service: service.key().to_owned(),
-                            region: region.clone(),
-                            operation: "(deadline)".to_owned(),
-                            kind: (*kind).to_owned(),
-                            resource: None,
-                            attribute: None,
-                            code: DEADLINE_EXCEEDED.to_owned(),
-                            message: message.clone(),
-                        }));
+                    inventory.gaps.extend(inventory::service_gaps(
+                        service,
+                        &region,
+                        "(deadline)",
+                        DEADLINE_EXCEEDED,
+                        &message,
+                    ));
                     inventory.meta.services.insert(
                         key,
                         ServiceStatus {

@@ -288,15 +288,38 @@ pub const NOT_COLLECTED: &str = "NotCollected";
 
 /// The gaps that record every kind of `service` as not collected (left out with `--services`).
 pub fn not_collected_gaps(service: Service) -> impl Iterator<Item = Gap> {
+    service_gaps(
+        service,
+        "all",
+        "(not collected)",
+        NOT_COLLECTED,
+        "left out with --services",
+    )
+}
+
+/// One whole-kind gap for every kind of `service` in `region`: nothing of it is known.
+pub fn service_gaps(
+    service: Service,
+    region: &str,
+    operation: &str,
+    code: &str,
+    message: &str,
+) -> impl Iterator<Item = Gap> {
+    let (region, operation, code, message) = (
+        region.to_owned(),
+        operation.to_owned(),
+        code.to_owned(),
+        message.to_owned(),
+    );
     service.kinds().iter().map(move |kind| Gap {
         service: service.key().to_owned(),
-        region: "all".to_owned(),
-        operation: "(not collected)".to_owned(),
+        region: region.clone(),
+        operation: operation.clone(),
         kind: (*kind).to_owned(),
         resource: None,
         attribute: None,
-        code: NOT_COLLECTED.to_owned(),
-        message: "left out with --services".to_owned(),
+        code: code.clone(),
+        message: message.clone(),
     })
 }
 
