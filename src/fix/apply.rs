@@ -1,12 +1,10 @@
 //! The applier: the only code that changes the account. It makes exactly the calls the plan
 //! names, in order, one at a time, each under its service's rate limit; a failed call is
-//! recorded and the next one still runs; an interrupt (Ctrl-C) stops before the next call and
-//! the rest are reported as not run.
+//! recorded and the next one still runs; on an interrupt (Ctrl-C) the caller lets the call in
+//! flight finish and makes no further one.
 //!
 //! Longer than 400 lines because it is one exhaustive `match`, an arm per action: every call
 //! that can change the account is in this one place, to be read and reviewed together.
-
-use std::future::Future;
 
 use aws_sdk_applicationautoscaling::types::{
     MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
@@ -57,13 +55,11 @@ fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, Failure> {
     r.map_err(|e| Failure::other("InvalidParameter", e.to_string()))
 }
 
-async fn call<T, E, R, F>(
-    session: &Session,
-    (service, region): (&'static str, &str),
-    f: F,
+/// The outcome of one sent call: AWS's error code and message when it failed.
+fn sent<T, E, R>(
+    result: Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
 ) -> Result<(), Failure>
 where
-    F: Future<Output = Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>>,
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata
         + std::error::Error
         + Send
@@ -71,27 +67,28 @@ where
         + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    session.limiter(service, region).acquire().await;
-    f.await.map(|_| ()).map_err(Failure::from_sdk)
+    result.map(|_| ()).map_err(Failure::from_sdk)
 }
 
 /// Makes the one call `step` names.
 pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
     let conf = session.config(&step.region);
-    let svc = (step.action.service(), step.region.as_str());
+    // Under the service's rate limit, like every call archaudit makes.
+    session
+        .limiter(step.action.service(), &step.region)
+        .acquire()
+        .await;
     use Action::*;
     match &step.action {
         RevokeIngress { group_id, rule_id } => {
             let c = aws_sdk_ec2::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.revoke_security_group_ingress()
                     .group_id(group_id)
                     .security_group_rule_ids(rule_id)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         AuthorizeIngress { group_id, rule } => {
             let mut p = IpPermission::builder()
@@ -114,15 +111,13 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 }
             };
             let c = aws_sdk_ec2::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.authorize_security_group_ingress()
                     .group_id(group_id)
                     .ip_permissions(p.build())
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         SetHttpsRedirect {
             listener_arn,
@@ -139,15 +134,13 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .redirect_config(redirect)
                 .build();
             let c = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.modify_listener()
                     .listener_arn(listener_arn)
                     .default_actions(action)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         SetTlsPolicy {
             listener_arn,
@@ -163,31 +156,24 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             if let Some(cert) = certificate_arn {
                 req = req.certificates(Certificate::builder().certificate_arn(cert).build());
             }
-            call(session, svc, req.send()).await
+            sent(req.send().await)
         }
         DeleteListener { listener_arn } => {
             let c = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-            call(
-                session,
-                svc,
-                c.delete_listener().listener_arn(listener_arn).send(),
-            )
-            .await
+            sent(c.delete_listener().listener_arn(listener_arn).send().await)
         }
         EnableVersioning { bucket } => {
             let c = session.s3(&step.region);
             let v = VersioningConfiguration::builder()
                 .status(BucketVersioningStatus::Enabled)
                 .build();
-            call(
-                session,
-                svc,
+            sent(
                 c.put_bucket_versioning()
                     .bucket(bucket)
                     .versioning_configuration(v)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         PutBucketEncryption {
             bucket,
@@ -210,15 +196,13 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .build(),
             )?;
             let c = session.s3(&step.region);
-            call(
-                session,
-                svc,
+            sent(
                 c.put_bucket_encryption()
                     .bucket(bucket)
                     .server_side_encryption_configuration(conf_s3)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         BlockPublicAccess { bucket } => {
             let b = PublicAccessBlockConfiguration::builder()
@@ -228,64 +212,54 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .restrict_public_buckets(true)
                 .build();
             let c = session.s3(&step.region);
-            call(
-                session,
-                svc,
+            sent(
                 c.put_public_access_block()
                     .bucket(bucket)
                     .public_access_block_configuration(b)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         DetachRolePolicy { role, policy_arn } => {
             let c = aws_sdk_iam::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.detach_role_policy()
                     .role_name(role)
                     .policy_arn(policy_arn)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         DeleteRolePolicy { role, policy_name } => {
             let c = aws_sdk_iam::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.delete_role_policy()
                     .role_name(role)
                     .policy_name(policy_name)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         RestoreTrustPolicy { role, document } => {
             let c = aws_sdk_iam::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.update_assume_role_policy()
                     .role_name(role)
                     .policy_document(document.to_string())
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         DeactivateAccessKey { user, key_id } => {
             let c = aws_sdk_iam::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.update_access_key()
                     .user_name(user)
                     .access_key_id(key_id)
                     .status(StatusType::Inactive)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         PutAlarm { alarm: a } => {
             let c = aws_sdk_cloudwatch::Client::new(&conf);
@@ -309,19 +283,17 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             for t in &a.ok_actions {
                 req = req.ok_actions(t);
             }
-            call(session, svc, req.send()).await
+            sent(req.send().await)
         }
         PutRetention { log_group, days } => {
             let c = aws_sdk_cloudwatchlogs::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.put_retention_policy()
                     .log_group_name(log_group)
                     .retention_in_days(*days)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         SetNetworkConfiguration {
             cluster,
@@ -340,16 +312,14 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             let net = NetworkConfiguration::builder()
                 .awsvpc_configuration(vpc)
                 .build();
-            call(
-                session,
-                svc,
+            sent(
                 c.update_service()
                     .cluster(cluster)
                     .service(service)
                     .network_configuration(net)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         SetDesiredCount {
             cluster,
@@ -357,16 +327,14 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             count,
         } => {
             let c = aws_sdk_ecs::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.update_service()
                     .cluster(cluster)
                     .service(service)
                     .desired_count(*count)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         EnableCircuitBreaker {
             cluster,
@@ -384,16 +352,14 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .set_minimum_healthy_percent(*minimum_healthy_percent)
                 .build();
             let c = aws_sdk_ecs::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.update_service()
                     .cluster(cluster)
                     .service(service)
                     .deployment_configuration(dc)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         RegisterScalableTarget {
             resource_id,
@@ -401,18 +367,16 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             max_capacity,
         } => {
             let c = aws_sdk_applicationautoscaling::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.register_scalable_target()
                     .service_namespace(ServiceNamespace::Ecs)
                     .resource_id(resource_id)
                     .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
                     .min_capacity(*min_capacity)
                     .max_capacity(*max_capacity)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         PutScalingPolicy {
             resource_id,
@@ -431,9 +395,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .build(),
             )?;
             let c = aws_sdk_applicationautoscaling::Client::new(&conf);
-            call(
-                session,
-                svc,
+            sent(
                 c.put_scaling_policy()
                     .service_namespace(ServiceNamespace::Ecs)
                     .resource_id(resource_id)
@@ -441,40 +403,38 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .policy_name(format!("{metric}-target-tracking"))
                     .policy_type(PolicyType::TargetTrackingScaling)
                     .target_tracking_scaling_policy_configuration(config)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         ReleaseAddress { allocation_id } => {
             let c = aws_sdk_ec2::Client::new(&conf);
-            call(
-                session,
-                svc,
-                c.release_address().allocation_id(allocation_id).send(),
+            sent(
+                c.release_address()
+                    .allocation_id(allocation_id)
+                    .send()
+                    .await,
             )
-            .await
         }
         DeleteSecretPolicy { secret_arn } => {
             let c = aws_sdk_secretsmanager::Client::new(&conf);
-            call(
-                session,
-                svc,
-                c.delete_resource_policy().secret_id(secret_arn).send(),
+            sent(
+                c.delete_resource_policy()
+                    .secret_id(secret_arn)
+                    .send()
+                    .await,
             )
-            .await
         }
         DisableSubnetPublicIp { subnet_id } => {
             let c = aws_sdk_ec2::Client::new(&conf);
             let off = AttributeBooleanValue::builder().value(false).build();
-            call(
-                session,
-                svc,
+            sent(
                 c.modify_subnet_attribute()
                     .subnet_id(subnet_id)
                     .map_public_ip_on_launch(off)
-                    .send(),
+                    .send()
+                    .await,
             )
-            .await
         }
         RouteToNat {
             route_table_id,
@@ -484,27 +444,23 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
         } => {
             let c = aws_sdk_ec2::Client::new(&conf);
             if *replace {
-                call(
-                    session,
-                    svc,
+                sent(
                     c.replace_route()
                         .route_table_id(route_table_id)
                         .destination_cidr_block(destination)
                         .nat_gateway_id(nat_gateway_id)
-                        .send(),
+                        .send()
+                        .await,
                 )
-                .await
             } else {
-                call(
-                    session,
-                    svc,
+                sent(
                     c.create_route()
                         .route_table_id(route_table_id)
                         .destination_cidr_block(destination)
                         .nat_gateway_id(nat_gateway_id)
-                        .send(),
+                        .send()
+                        .await,
                 )
-                .await
             }
         }
     }
