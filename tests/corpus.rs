@@ -86,19 +86,22 @@ fn every_bad_input_is_refused_with_its_file_and_position() {
         ));
         count += 1;
     }
-    for f in files("config") {
-        let r = rel(&f);
-        let args = [
-            "scan",
-            "--inventory",
-            "fixtures/reference.json",
-            "--config",
-            &r,
-            "--json",
-            out_s,
-        ];
-        problems.extend(check(&f, &args, &out, &r));
-        count += 1;
+    // Files given beside the shipped reference inventory, by their flag.
+    for (kind, flag) in [("config", "--config"), ("baseline", "--baseline")] {
+        for f in files(kind) {
+            let r = rel(&f);
+            let args = [
+                "scan",
+                "--inventory",
+                "fixtures/reference.json",
+                flag,
+                &r,
+                "--json",
+                out_s,
+            ];
+            problems.extend(check(&f, &args, &out, &r));
+            count += 1;
+        }
     }
     for f in files("policy") {
         // Alone in a directory, as a user's policy directory.
@@ -118,20 +121,6 @@ fn every_bad_input_is_refused_with_its_file_and_position() {
             out_s,
         ];
         problems.extend(check(&f, &args, &out, copy.to_str().unwrap()));
-        count += 1;
-    }
-    for f in files("baseline") {
-        let r = rel(&f);
-        let args = [
-            "scan",
-            "--inventory",
-            "fixtures/reference.json",
-            "--baseline",
-            &r,
-            "--json",
-            out_s,
-        ];
-        problems.extend(check(&f, &args, &out, &r));
         count += 1;
     }
     for f in files("plan") {

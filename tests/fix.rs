@@ -345,16 +345,20 @@ fn a_saved_plan_is_refused_when_the_account_changed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is version 9"));
 }
 
+/// The reference with two drifts whose fixes are independent: AA-SG-003 (critical, a revoke)
+/// is planned before AA-MON-002 (medium, a retention).
+const TWO_DRIFTS: &[&str] = &[
+    "reset",
+    "reference",
+    "drift:ssh_open",
+    "drift:log_retention_removed",
+];
+
 #[test]
 fn a_denied_call_fails_alone_and_the_others_still_apply() {
     let moto = Moto::get();
     let _guard = moto.lock();
-    moto.provision(&[
-        "reset",
-        "reference",
-        "drift:ssh_open",
-        "drift:log_retention_removed",
-    ]);
+    moto.provision(TWO_DRIFTS);
     let proxy = Helper::start(
         "tests/moto/faults.py",
         &[
@@ -495,13 +499,7 @@ fn on_a_terminal_apply_asks_and_a_no_changes_nothing() {
 fn ctrl_c_lets_the_call_in_flight_finish_and_runs_nothing_after_it() {
     let moto = Moto::get();
     let _guard = moto.lock();
-    // AA-SG-003 (critical) is planned before AA-MON-002 (medium).
-    moto.provision(&[
-        "reset",
-        "reference",
-        "drift:ssh_open",
-        "drift:log_retention_removed",
-    ]);
+    moto.provision(TWO_DRIFTS);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("hits");
     let log_env = log.to_str().unwrap().to_owned();
