@@ -113,20 +113,16 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The share of its rate in force now (1 when not throttled).
+    #[cfg(test)]
+    pub(super) fn factor(&self) -> f64 {
+        self.lock().factor
+    }
+
     /// The service answered "slow down": lower the rate (not below [`MIN_FACTOR`]).
     pub fn throttled(&self) {
         let mut s = self.lock();
         s.factor = (s.factor * 0.75).max(MIN_FACTOR);
-    }
-
-    /// The share of its rate in force now (1 when not throttled).
-    pub fn factor(&self) -> f64 {
-        self.lock().factor
-    }
-
-    /// The limit it enforces.
-    pub fn limit(&self) -> Limit {
-        self.limit
     }
 
     /// How long the next caller must wait, reserving its token.

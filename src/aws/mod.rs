@@ -298,10 +298,12 @@ impl Session {
         limiters
             .entry((service, region.to_owned()))
             .or_insert_with(|| {
-                Arc::new(match self.max_rps {
+                let limiter = Arc::new(match self.max_rps {
                     Some(rate) => RateLimiter::new(rate),
                     None => RateLimiter::with_limit(default_limit(service).0),
-                })
+                });
+                self.stats.watch(service, region, &limiter);
+                limiter
             })
             .clone()
     }

@@ -3,7 +3,7 @@
 //! of the collectors; this is how a slow, throttled night shows in the inventory's `meta`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -19,24 +19,50 @@ pub struct Attempts {
     pub sent: u32,
     /// Answers that said "slow down" (429, 503, or a throttling error type).
     pub throttled: u32,
-    /// Other server errors (5xx).
-    pub server_errors: u32,
 }
 
 /// Counts shared by every client of a session, keyed by (service key, region) as the
 /// inventory's `meta.services` names them (`ec2`, `us-east-1`; `iam`, `global`).
+/// They also reach the rate limiters, so that a service that throttles is slowed down.
 #[derive(Debug, Default)]
-pub struct CallStats(Mutex<BTreeMap<(String, String), Attempts>>);
+pub struct CallStats {
+    counts: Mutex<BTreeMap<(String, String), Attempts>>,
+    limiters: Mutex<BTreeMap<(String, String), Weak<super::RateLimiter>>>,
+}
 
 impl CallStats {
     /// Takes the counts so far, starting again from zero.
     pub fn take(&self) -> BTreeMap<(String, String), Attempts> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(&mut *self.counts.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    fn record(&self, key: (String, String), f: impl FnOnce(&mut Attempts)) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        f(map.entry(key).or_default());
+    /// Slows `limiter` down whenever `service` in `region` answers "slow down".
+    pub fn watch(&self, service: &str, region: &str, limiter: &Arc<super::RateLimiter>) {
+        self.limiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                (service.to_owned(), region.to_owned()),
+                Arc::downgrade(limiter),
+            );
+    }
+
+    fn record(&self, key: (String, String), throttled: bool) {
+        if throttled {
+            let limiter = self
+                .limiters
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .and_then(Weak::upgrade);
+            if let Some(l) = limiter {
+                l.throttled();
+            }
+        }
+        let mut map = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let a = map.entry(key).or_default();
+        a.sent += 1;
+        a.throttled += u32::from(throttled);
     }
 }
 
@@ -126,24 +152,40 @@ impl HttpConnector for CountingConnector {
         let sent = self.inner.call(request);
         HttpConnectorFuture::new(async move {
             let response = sent.await;
-            let (throttled, server_error) = match &response {
-                Ok(r) => {
-                    let status = r.status().as_u16();
-                    let kind = r.headers().get("x-amzn-errortype").unwrap_or_default();
-                    let throttled = status == 429
-                        || status == 503
-                        || kind.contains("Throttl")
-                        || kind.contains("TooManyRequests");
-                    (throttled, !throttled && status >= 500)
-                }
-                Err(_) => (false, false),
-            };
-            stats.record(key, |a| {
-                a.sent += 1;
-                a.throttled += u32::from(throttled);
-                a.server_errors += u32::from(server_error);
+            let throttled = response.as_ref().is_ok_and(|r| {
+                let status = r.status().as_u16();
+                let kind = r.headers().get("x-amzn-errortype").unwrap_or_default();
+                status == 429
+                    || status == 503
+                    || kind.contains("Throttl")
+                    || kind.contains("TooManyRequests")
             });
+            stats.record(key, throttled);
             response
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::{default_limit, RateLimiter};
+
+    #[test]
+    fn a_throttled_answer_slows_the_limiter_of_its_service_and_region_only() {
+        let stats = CallStats::default();
+        let ec2 = Arc::new(RateLimiter::with_limit(default_limit("ec2").0));
+        let other = Arc::new(RateLimiter::with_limit(default_limit("ec2").0));
+        stats.watch("ec2", "us-east-1", &ec2);
+        stats.watch("ec2", "eu-west-1", &other);
+        let key = ("ec2".to_owned(), "us-east-1".to_owned());
+        stats.record(key.clone(), false);
+        assert_eq!(ec2.factor(), 1.0);
+        stats.record(key.clone(), true);
+        assert_eq!(ec2.factor(), 0.75);
+        assert_eq!(other.factor(), 1.0);
+        let counts = stats.take();
+        assert_eq!((counts[&key].sent, counts[&key].throttled), (2, 1));
+        assert!(stats.take().is_empty());
     }
 }
