@@ -113,6 +113,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Plan fixes for the drift and show them; with --apply, apply them and verify.
     Fix(FixArgs),
+    /// Compare the live account with Terraform state: managed, unmanaged, missing, changed.
+    Drift(DriftArgs),
     /// Print the JSON Schema of the inventory (default) or of the JSON report.
     Schema {
         /// Which document.
@@ -151,6 +153,32 @@ pub struct ScanArgs {
     /// Policies and configuration.
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Output format and files.
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Last night's JSON report: mark findings new/unchanged, list resolved ones, and keep the
+    /// findings of rules that could not re-check them tonight (carried over).
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Terraform configuration (and state) declaring the resources: findings point at the
+    /// block that declares their resource.
+    #[arg(long, value_name = "DIR")]
+    pub terraform: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is not waived (`never`: report only;
+    /// an incomplete result still exits 2 unless --allow-incomplete).
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Do not exit 2 when collection had gaps or rules could not be evaluated.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Collect only these services (live scans).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<Service>,
+}
+
+/// Where a report goes: one format on stdout (or `-o`), and any others to files.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -173,22 +201,53 @@ pub struct ScanArgs {
     /// `archaudit/<account>/<regions>/`.
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
-    /// Last night's JSON report: mark findings new/unchanged, list resolved ones, and keep the
-    /// findings of rules that could not re-check them tonight (carried over).
-    #[arg(long, value_name = "REPORT")]
-    pub baseline: Option<PathBuf>,
-    /// Terraform configuration (and state) declaring the resources: findings point at the
-    /// block that declares their resource.
+}
+
+/// `archaudit drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// AWS connection and collection settings (live).
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Terraform state (format 4): a file, a glob (`infra/**/*.tfstate`, quoted) or
+    /// `s3://bucket/key`; repeatable. Default: every `*.tfstate` object in the state bucket
+    /// that archaudit.toml describes ([architecture.state_bucket]).
+    #[arg(long = "tfstate", value_name = "PATH_OR_URL")]
+    pub tfstate: Vec<String>,
+    /// Compare this inventory (from `archaudit collect`) instead of the live account.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Patterns of resources to leave out (`KIND:ID` globs; default: ./.driftignore if present).
+    #[arg(long, value_name = "FILE")]
+    pub driftignore: Option<PathBuf>,
+    /// Report AWS defaults (default VPC and its subnets, main route tables, `default` security
+    /// groups, service-linked roles, AWS-managed policies, target-tracking alarms) as unmanaged.
+    #[arg(long)]
+    pub include_defaults: bool,
+    /// Report only drift of managed resources (missing, changed).
+    #[arg(long, conflicts_with = "only_unmanaged")]
+    pub only_managed: bool,
+    /// Report only unmanaged resources.
+    #[arg(long)]
+    pub only_unmanaged: bool,
+    /// Terraform configuration declaring the resources: findings point at their block.
     #[arg(long, value_name = "DIR")]
     pub terraform: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity is not waived (`never`: report only;
-    /// an incomplete result still exits 2 unless --allow-incomplete).
-    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    /// The architecture spec, for the default state bucket (default: ./archaudit.toml if
+    /// present, else the built-in reference).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format and files.
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Exit 1 when drift at or above this severity is found (missing and changed resources
+    /// are high, unmanaged ones medium; `never`: report only).
+    #[arg(long, value_enum, default_value_t = FailOn::Medium, value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Do not exit 2 when collection had gaps or rules could not be evaluated.
+    /// Do not exit 2 when a listing could not be read completely.
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// Collect only these services (live scans).
+    /// Collect only these services (live).
     #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
     pub services: Vec<Service>,
 }

@@ -9,8 +9,10 @@
 
 mod args;
 mod collect;
+mod drift;
 mod fix;
 mod init;
+mod output;
 mod policy;
 mod scan;
 
@@ -77,6 +79,7 @@ fn init_tracing(verbose: u8) {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Collect(args) => collect::run(args),
+        Command::Drift(args) => drift::run(args),
         Command::Schema { which } => {
             let text = match which {
                 SchemaKind::Inventory => crate::inventory::json_schema(),

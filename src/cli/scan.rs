@@ -1,15 +1,12 @@
 //! `archaudit scan`.
 
-use std::path::PathBuf;
-
 use super::{
-    color_enabled, load_policies, runtime, today, write_output, ScanArgs, EXIT_FINDINGS,
-    EXIT_INCOMPLETE, EXIT_OK,
+    load_policies, runtime, today, write_output, ScanArgs, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK,
 };
 use crate::collect;
 use crate::finding::Severity;
 use crate::inventory::Inventory;
-use crate::report::{self, Format, Report};
+use crate::report::{self, Report};
 use crate::terraform::Terraform;
 
 pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
@@ -38,54 +35,13 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let mut report = crate::scan::scan_with(&inventory, &config, &policies, today(), context)?;
     // Offer `archaudit fix --finding …` where, and only where, the planner would apply a fix.
     crate::fix::mark_fixable(&mut report.findings, &inventory, &config.architecture);
-    let wants_diagram = args.format == Format::Markdown || args.markdown.is_some();
-    let diagram = if wants_diagram {
+    let diagram = if args.out.wants_markdown() {
         crate::scan::diagram(&inventory, &policies, &report)?
     } else {
         None
     };
-    let render = |format: Format, to_terminal: bool| -> anyhow::Result<Vec<u8>> {
-        let mut buf = Vec::new();
-        match format {
-            Format::Json => report::write_json(&report, &mut buf)?,
-            Format::Sarif => {
-                let options = report::sarif::SarifOptions {
-                    category: args.sarif_category.clone(),
-                };
-                report::sarif::write(&report, &options, &mut buf)?;
-            }
-            Format::Markdown => {
-                buf = report::markdown::render(&report, diagram.as_deref()).into_bytes();
-            }
-            Format::Junit => buf = report::junit::render(&report).into_bytes(),
-            Format::Table => {
-                let color = to_terminal && color_enabled();
-                let width = if to_terminal {
-                    report::table::terminal_width()
-                } else {
-                    None
-                };
-                buf = report::table::render(&report, color, width).into_bytes();
-            }
-        }
-        Ok(buf)
-    };
-    let extra: [(Format, &Option<PathBuf>); 4] = [
-        (Format::Json, &args.json),
-        (Format::Sarif, &args.sarif),
-        (Format::Markdown, &args.markdown),
-        (Format::Junit, &args.junit),
-    ];
-    for (format, path) in extra {
-        if let Some(path) = path {
-            write_output(Some(path), &render(format, false)?)?;
-        }
-    }
-    write_output(
-        args.output.as_deref(),
-        &render(args.format, args.output.is_none())?,
-    )?;
-    if args.output.is_some() || args.format != Format::Table {
+    args.out.write(&report, diagram.as_deref())?;
+    if args.out.is_quiet() {
         eprintln!(
             "archaudit: {} finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
             args.fail_on

@@ -23,6 +23,7 @@ pub mod iam;
 pub mod logs;
 pub mod s3;
 pub mod secretsmanager;
+pub mod state_object;
 
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -174,11 +174,7 @@ async fn bucket(ctx: &Ctx, client: &Client, mut meta: ResourceMeta) -> Bucket {
 
     match versioning {
         Ok(out) => {
-            b.versioning = Some(match out.status().map(|s| s.as_str()) {
-                Some("Enabled") => Versioning::Enabled,
-                Some("Suspended") => Versioning::Suspended,
-                _ => Versioning::Disabled,
-            });
+            b.versioning = Some(Versioning::from_status(out.status().map(|s| s.as_str())));
             b.mfa_delete = Some(out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"));
         }
         Err(f) => {

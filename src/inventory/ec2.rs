@@ -275,3 +275,57 @@ pub enum Peer {
     #[default]
     None,
 }
+
+/// A protocol as a name, whichever side reported it: AWS reports names for the common ones
+/// and numbers for the rest; Terraform state holds what the configuration said (`-1`, `tcp`,
+/// `6`). One form for both, so a rule compares equal across them.
+pub fn protocol_name(p: &str) -> String {
+    match p {
+        "-1" | "all" => "all".to_owned(),
+        "6" => "tcp".to_owned(),
+        "17" => "udp".to_owned(),
+        "1" => "icmp".to_owned(),
+        "58" => "icmpv6".to_owned(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+impl SecurityGroupRule {
+    /// A rule in its one normalized form, from the raw protocol and ports (AWS or Terraform):
+    /// "all" protocols and TCP/UDP without ports cover 0–65535; other ports are kept (`-1`
+    /// for an ICMP wildcard).
+    pub fn normalized(
+        protocol: &str,
+        from_port: Option<i32>,
+        to_port: Option<i32>,
+        peer: Peer,
+        rule_id: String,
+        description: Option<String>,
+    ) -> SecurityGroupRule {
+        let protocol = protocol_name(protocol);
+        let (from_port, to_port) = match (protocol.as_str(), from_port, to_port) {
+            ("all", _, _) => (0, 65535),
+            ("tcp" | "udp", None | Some(-1), _) => (0, 65535),
+            (_, from, to) => (from.unwrap_or(-1), to.unwrap_or(-1)),
+        };
+        SecurityGroupRule {
+            protocol,
+            from_port,
+            to_port,
+            peer,
+            rule_id,
+            description: description.filter(|d| !d.is_empty()),
+        }
+    }
+
+    /// What the rule allows (protocol, ports, peer), without its id or description: the key
+    /// rules are matched by when one side has no rule ids (Terraform's inline rules).
+    pub fn content(&self) -> (String, i32, i32, Peer) {
+        (
+            self.protocol.clone(),
+            self.from_port,
+            self.to_port,
+            self.peer.clone(),
+        )
+    }
+}

@@ -185,3 +185,56 @@ pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matcher: Option<String>,
 }
+
+impl Redirect {
+    /// A redirect in its one form: a part AWS (or Terraform) leaves unset keeps the request's
+    /// own value, written as the placeholder AWS uses for it (`#{host}`).
+    pub fn normalized(
+        protocol: Option<&str>,
+        port: Option<&str>,
+        host: Option<&str>,
+        path: Option<&str>,
+        query: Option<&str>,
+        status_code: &str,
+    ) -> Redirect {
+        let or = |v: Option<&str>, default: &str| {
+            v.filter(|v| !v.is_empty()).unwrap_or(default).to_owned()
+        };
+        Redirect {
+            protocol: or(protocol, "#{protocol}"),
+            port: or(port, "#{port}"),
+            host: or(host, "#{host}"),
+            path: or(path, "/#{path}"),
+            query: or(query, "#{query}"),
+            status_code: status_code.to_owned(),
+        }
+    }
+}
+
+impl Action {
+    /// An action in its one form: target groups sorted and deduplicated (the single target
+    /// group and the forward configuration usually name the same group twice).
+    pub fn normalized(
+        action_type: &str,
+        order: Option<i32>,
+        mut target_groups: Vec<String>,
+        redirect: Option<Redirect>,
+        fixed_response_status: Option<String>,
+    ) -> Action {
+        target_groups.retain(|g| !g.is_empty());
+        target_groups.sort_unstable();
+        target_groups.dedup();
+        Action {
+            action_type: action_type.to_owned(),
+            order,
+            target_groups,
+            redirect,
+            fixed_response_status: fixed_response_status.filter(|s| !s.is_empty()),
+        }
+    }
+}
+
+/// Actions in evaluation order (by `order`, unordered last).
+pub fn sort_actions(actions: &mut [Action]) {
+    actions.sort_by_key(|a| a.order.unwrap_or(i32::MAX));
+}

@@ -81,3 +81,15 @@ pub struct PublicAccessBlock {
     /// Restrict access to buckets with public policies.
     pub restrict_public_buckets: bool,
 }
+
+impl Versioning {
+    /// From the status AWS reports and Terraform records (`Enabled`, `Suspended`; anything
+    /// else, including none, is never-enabled).
+    pub fn from_status(status: Option<&str>) -> Versioning {
+        match status {
+            Some("Enabled") => Versioning::Enabled,
+            Some("Suspended") => Versioning::Suspended,
+            _ => Versioning::Disabled,
+        }
+    }
+}

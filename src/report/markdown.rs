@@ -43,10 +43,15 @@ pub fn render(report: &Report, diagram: Option<&str>) -> String {
         report.regions.join(", ")
     );
     let unwaived: usize = s.findings.values().sum();
+    let against = if report.drift.is_some() {
+        "its Terraform state"
+    } else {
+        "the documented architecture"
+    };
     let verdict = match (unwaived, s.complete) {
-        (0, true) => "✅ **The account matches the documented architecture.**".to_owned(),
+        (0, true) => format!("✅ **The account matches {against}.**"),
         (0, false) => "⚠️ **INCOMPLETE: no finding, but not everything could be checked** — see *Not evaluated* and *Collection gaps*; this is not a pass.".to_owned(),
-        (n, true) => format!("❌ **{n} finding(s)** against the documented architecture."),
+        (n, true) => format!("❌ **{n} finding(s)** against {against}."),
         (n, false) => format!("❌ **{n} finding(s)**, and ⚠️ **INCOMPLETE**: some rules could not check everything, so there may be more."),
     };
     let _ = writeln!(out, "{verdict}\n");
@@ -75,6 +80,9 @@ pub fn render(report: &Report, diagram: Option<&str>) -> String {
         report.tool_version,
         cell(&report.config)
     );
+    if let Some(d) = &report.drift {
+        out.push_str(&super::drift::markdown_section(d));
+    }
     if let Some(b) = &report.baseline {
         let _ = writeln!(
             out,

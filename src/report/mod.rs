@@ -3,6 +3,7 @@
 //! The JSON form is the documented, versioned envelope in `docs/json-report.md`.
 
 pub mod diagram;
+pub mod drift;
 mod gaps;
 pub mod junit;
 pub mod markdown;
@@ -110,6 +111,9 @@ pub struct Report {
     /// The comparison with `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+    /// `archaudit drift` only: coverage and what the Terraform states hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<drift::DriftSummary>,
 }
 
 /// Tonight against the baseline report (`scan --baseline LAST_REPORT.json`).

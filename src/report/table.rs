@@ -63,6 +63,9 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         report.regions.join(", "),
         report.collected_at
     );
+    if let Some(d) = &report.drift {
+        out.push_str(&super::drift::table_section(d));
+    }
     let mut number = 0;
     for severity in [
         Severity::Critical,

@@ -75,5 +75,6 @@ pub(crate) fn synthetic(findings: usize) -> Report {
         gaps: vec![],
         waivers: vec![],
         baseline: None,
+        drift: None,
     }
 }

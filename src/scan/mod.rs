@@ -156,6 +156,7 @@ pub fn scan_with(
         gaps: inventory.gaps.clone(),
         waivers: notes,
         baseline,
+        drift: None,
     })
 }
 

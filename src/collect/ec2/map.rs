@@ -80,25 +80,7 @@ pub(super) fn elastic_ip(ctx: &Ctx, a: &aws_sdk_ec2::types::Address) -> ElasticI
     }
 }
 
-/// Protocol as a name: AWS reports names for the common ones, numbers for the rest.
-pub(super) fn protocol(p: &str) -> String {
-    match p {
-        "-1" => "all".to_owned(),
-        "6" => "tcp".to_owned(),
-        "17" => "udp".to_owned(),
-        "1" => "icmp".to_owned(),
-        "58" => "icmpv6".to_owned(),
-        other => other.to_ascii_lowercase(),
-    }
-}
-
 pub(super) fn rule(r: &aws_sdk_ec2::types::SecurityGroupRule) -> SecurityGroupRule {
-    let protocol = protocol(r.ip_protocol().unwrap_or("-1"));
-    let (from_port, to_port) = match (protocol.as_str(), r.from_port(), r.to_port()) {
-        ("all", _, _) => (0, 65535),
-        ("tcp" | "udp", None | Some(-1), _) => (0, 65535),
-        (_, from, to) => (from.unwrap_or(-1), to.unwrap_or(-1)),
-    };
     let peer = if let Some(c) = r.cidr_ipv4().present() {
         Peer::CidrIpv4(c.to_owned())
     } else if let Some(c) = r.cidr_ipv6().present() {
@@ -110,12 +92,12 @@ pub(super) fn rule(r: &aws_sdk_ec2::types::SecurityGroupRule) -> SecurityGroupRu
     } else {
         Peer::None
     };
-    SecurityGroupRule {
-        protocol,
-        from_port,
-        to_port,
+    SecurityGroupRule::normalized(
+        r.ip_protocol().unwrap_or("-1"),
+        r.from_port(),
+        r.to_port(),
         peer,
-        rule_id: r.security_group_rule_id().unwrap_or_default().to_owned(),
-        description: r.description().filter(|d| !d.is_empty()).map(str::to_owned),
-    }
+        r.security_group_rule_id().unwrap_or_default().to_owned(),
+        r.description().map(str::to_owned),
+    )
 }

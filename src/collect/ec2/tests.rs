@@ -94,8 +94,8 @@ fn security_group_rules() {
     );
     assert_eq!(sg.peer, Peer::SecurityGroup("sg-alb".into()));
     assert_eq!(sg.description, None);
-    assert_eq!(protocol("58"), "icmpv6");
-    assert_eq!(protocol("ICMP"), "icmp");
+    assert_eq!(protocol_name("58"), "icmpv6");
+    assert_eq!(protocol_name("ICMP"), "icmp");
 }
 
 #[test]

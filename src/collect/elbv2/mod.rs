@@ -159,46 +159,43 @@ async fn target_groups(ctx: &Ctx, client: &Client) -> Vec<TargetGroup> {
 }
 
 fn action(a: &t::Action) -> Action {
-    // The single target group and the forward config usually name the same group twice.
-    let mut target_groups: Vec<&str> = a.target_group_arn().present().into_iter().collect();
+    let mut target_groups: Vec<String> = a
+        .target_group_arn()
+        .present()
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
     if let Some(forward) = a.forward_config() {
         target_groups.extend(
             forward
                 .target_groups()
                 .iter()
-                .filter_map(|g| g.target_group_arn().present()),
+                .filter_map(|g| g.target_group_arn().present().map(str::to_owned)),
         );
     }
-    target_groups.sort_unstable();
-    target_groups.dedup();
-    Action {
-        action_type: a
-            .r#type()
-            .map(|v| v.as_str().to_owned())
-            .unwrap_or_default(),
-        order: a.order(),
-        target_groups: sorted(Some(&target_groups)),
-        redirect: a.redirect_config().map(|r| Redirect {
-            protocol: r.protocol().present().unwrap_or("#{protocol}").to_owned(),
-            port: r.port().present().unwrap_or("#{port}").to_owned(),
-            host: r.host().present().unwrap_or("#{host}").to_owned(),
-            path: r.path().present().unwrap_or("/#{path}").to_owned(),
-            query: r.query().present().unwrap_or("#{query}").to_owned(),
-            status_code: r
-                .status_code()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+    Action::normalized(
+        a.r#type().map(|v| v.as_str()).unwrap_or_default(),
+        a.order(),
+        target_groups,
+        a.redirect_config().map(|r| {
+            Redirect::normalized(
+                r.protocol(),
+                r.port(),
+                r.host(),
+                r.path(),
+                r.query(),
+                r.status_code().map(|s| s.as_str()).unwrap_or_default(),
+            )
         }),
-        fixed_response_status: a
-            .fixed_response_config()
+        a.fixed_response_config()
             .and_then(|f| f.status_code())
             .map(str::to_owned),
-    }
+    )
 }
 
 fn actions(actions: &[t::Action]) -> Vec<Action> {
     let mut out: Vec<Action> = actions.iter().map(action).collect();
-    out.sort_by_key(|a| a.order.unwrap_or(i32::MAX));
+    sort_actions(&mut out);
     out
 }
 
