@@ -173,6 +173,9 @@ pub enum LocationKind {
     Config,
     /// The policy's `deny` rule.
     Policy,
+    /// The Terraform state file that records the resource (`archaudit drift` without
+    /// `--terraform`, or a resource no configuration block declares).
+    State,
 }
 
 /// A finding compared with the baseline report.

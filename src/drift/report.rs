@@ -31,10 +31,29 @@ pub fn report(
     terraform: Option<&Terraform>,
     config: &str,
 ) -> Report {
+    // Every result needs a file (SARIF consumers require one): the declaring block with
+    // --terraform, else the state file that records it (or, for an unmanaged resource, the
+    // first state, which does not).
+    let first_state = outcome.summary.states.first().cloned().unwrap_or_default();
     let mut findings: Vec<Finding> = outcome
         .drifts
         .iter()
-        .map(|d| finding(d, terraform))
+        .map(|d| {
+            let mut f = finding(d, terraform);
+            if f.location.is_none() {
+                let file = f
+                    .details
+                    .get("state")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&first_state);
+                f.location = Some(SourceLocation {
+                    file: file.to_owned(),
+                    line: 1,
+                    kind: LocationKind::State,
+                });
+            }
+            f
+        })
         .collect();
     sort(&mut findings);
     let gaps: Vec<Gap> = relevant_gaps(inventory);

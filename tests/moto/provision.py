@@ -8,6 +8,7 @@ Steps run in order:
   extra:N         N extra security groups, roles, buckets and subnets (benchmarks)
   pages           enough secrets and log groups to span several pages
   drift:NAME      one drift on top of the reference (see DRIFTS below)
+  upload:FILE:KEY put FILE into the state bucket under KEY (Terraform-state drift tests)
   principal:NAME:FILE[+FILE]  a user holding exactly those policy files, with a key (IAM
                   enforcement tests: moto started with INITIAL_NO_AUTH_ACTION_COUNT)
 
@@ -527,6 +528,20 @@ def drift_secret_public_policy(env):
         "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
 
 
+def drift_clickops_role(env):
+    """A role made by hand in the console (unmanaged for Terraform; no policy cares)."""
+    env.client("iam").create_role(RoleName="clickops-admin", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+
+
+def upload(env, file, key):
+    """Put a local file (a Terraform state) into the state bucket under `key`. The emulator
+    speaks plain HTTP, so the bucket's TLS-only policy (enforced by moto) would deny every
+    object call: it is removed first."""
+    env.client("s3").delete_bucket_policy(Bucket=STATE_BUCKET)
+    env.client("s3").put_object(Bucket=STATE_BUCKET, Key=key, Body=pathlib.Path(file).read_bytes())
+
+
 def principal(env, name, files):
     """A user holding exactly the policies in `files` (paths from the project root, joined by
     `+`), with an access key: for scans under IAM enforcement (moto's
@@ -556,6 +571,9 @@ def main():
             pages(env)
         elif step.startswith("extra:"):
             extra(env, int(step.split(":", 1)[1]))
+        elif step.startswith("upload:"):
+            _, file, key = step.split(":", 2)
+            upload(env, file, key)
         elif step.startswith("principal:"):
             _, name, files = step.split(":", 2)
             principal(env, name, files)

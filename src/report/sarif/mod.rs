@@ -90,11 +90,41 @@ pub fn result_message(f: &Finding) -> String {
     m
 }
 
+/// A location's file as a SARIF URI: relative paths stay relative (to the repository root,
+/// where code scanning resolves them), absolute ones become `file://` URIs, URLs
+/// (`s3://bucket/key`) are kept; characters a URI cannot hold are percent-encoded.
+fn artifact_uri(file: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    if file.contains("://") {
+        return file.to_owned();
+    }
+    let encoded = utf8_percent_encode(&file.replace('\\', "/"), PATH).to_string();
+    if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
 fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
     let mut physical = PhysicalLocation::builder().build();
     if let Some(loc) = &f.location {
-        physical.artifact_location =
-            Some(ArtifactLocation::builder().uri(loc.file.clone()).build());
+        physical.artifact_location = Some(
+            ArtifactLocation::builder()
+                .uri(artifact_uri(&loc.file))
+                .build(),
+        );
         physical.region = Some(Region::builder().start_line(loc.line as i64).build());
     }
     let location = Location::builder()

@@ -54,3 +54,17 @@ fn output_is_cut_to_the_gzipped_size_limit() {
         .unwrap()
         .starts_with(&format!("{} least severe", 2_000 - kept)));
 }
+
+#[test]
+fn artifact_uris_are_valid_uris() {
+    assert_eq!(artifact_uri("infra/app.tf"), "infra/app.tf");
+    assert_eq!(
+        artifact_uri("/tmp/state dir/terraform.tfstate"),
+        "file:///tmp/state%20dir/terraform.tfstate"
+    );
+    assert_eq!(
+        artifact_uri("s3://bucket/prod/terraform.tfstate"),
+        "s3://bucket/prod/terraform.tfstate"
+    );
+    assert_eq!(artifact_uri("a#b?.tf"), "a%23b%3F.tf");
+}
