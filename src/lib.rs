@@ -10,10 +10,13 @@
 //! - [`config`] reads `archaudit.toml`: the documented architecture as data, and waivers.
 //! - [`policy`] judges the inventory with the Rego policies (regorus, in process) and yields
 //!   [`finding::Finding`]s; [`scan`] applies waivers and builds the [`report::Report`].
+//! - [`tfstate`] reads Terraform state (the other side of `archaudit drift`) and maps its
+//!   resources to inventory kinds; [`drift`] judges the inventory against it (managed,
+//!   unmanaged, missing, changed) into the same [`report::Report`].
 //! - [`report`] presents a finished report (table, JSON); it never calls AWS or the engine.
 //! - [`cli`] wires the stages to the `archaudit` command and maps outcomes to exit codes.
 //!
-//! Only [`collect`] talks to AWS.
+//! Only [`collect`] (and `fix`) talk to AWS; a state in S3 is read by `collect::state_object`.
 //!
 //! ```
 //! use archaudit::inventory::Inventory;

@@ -15,6 +15,8 @@ const WHOLE_FILE: &[&str] = &[
     "is version",
     "is not an archaudit",
     "is a report of",
+    "state format version",
+    "not a Terraform state",
 ];
 
 fn files(kind: &str) -> Vec<PathBuf> {
@@ -122,6 +124,30 @@ fn every_bad_input_is_refused_with_its_file_and_position() {
         ];
         problems.extend(check(&f, &args, &out, copy.to_str().unwrap()));
         count += 1;
+    }
+    // Terraform states and .driftignore files, beside the shipped reference inventory.
+    for (kind, flag) in [("tfstate", "--tfstate"), ("driftignore", "--driftignore")] {
+        for f in files(kind) {
+            let r = rel(&f);
+            let state = if kind == "tfstate" {
+                r.as_str()
+            } else {
+                "tests/tfstate/reference.tfstate"
+            };
+            let mut args = vec![
+                "drift",
+                "--inventory",
+                "fixtures/reference.json",
+                "--tfstate",
+                state,
+            ];
+            if kind == "driftignore" {
+                args.extend([flag, &r]);
+            }
+            args.extend(["--json", out_s]);
+            problems.extend(check(&f, &args, &out, &r));
+            count += 1;
+        }
     }
     for f in files("plan") {
         // The endpoint refuses connections: nothing may be sent anywhere.

@@ -133,6 +133,16 @@ fn no_module_reaches_up_a_stage() {
             ],
         ),
         (
+            "tfstate",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix", "drift",
+            ],
+        ),
+        (
+            "drift",
+            &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
+        ),
+        (
             "diff",
             &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
         ),

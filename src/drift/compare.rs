@@ -89,13 +89,17 @@ pub fn compare(
     for d in &declared.objects {
         let counts = kinds.entry(d.kind.to_owned()).or_default();
         let id = d.keys.first().map(String::as_str).unwrap_or(&d.address);
-        if ignore.matches(d.kind, id) || ignore.matches(d.kind, &d.address) {
-            counts.ignored += 1;
-            continue;
-        }
         let hit = index
             .get(d.kind)
             .and_then(|keys| d.keys.iter().find_map(|k| keys.get(k.as_str())));
+        if ignore.matches(d.kind, id) || ignore.matches(d.kind, &d.address) {
+            // Left out on both sides: its live twin is not counted again below.
+            counts.ignored += 1;
+            if let Some(&n) = hit {
+                managed[n] = true;
+            }
+            continue;
+        }
         let Some(&n) = hit else {
             if listing.complete(d.kind, d.region.as_deref()) {
                 counts.missing += 1;

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::LiveRef;
+use crate::inventory::ec2::rule_set;
 use crate::inventory::{Aws, ResourceMeta};
-use crate::tfstate::adapter::rule_set;
 
 /// A live resource and what drift compares on it. An attribute mapped to `None` is unknown
 /// (not collected): its comparison cannot be made.

@@ -14,6 +14,7 @@
 //! `not_evaluated` (or `failed` and incomplete) and the run incomplete.
 
 mod compare;
+mod findings;
 pub mod ignore;
 mod live;
 pub mod report;

@@ -329,3 +329,30 @@ impl SecurityGroupRule {
         )
     }
 }
+
+/// Rules as a set of contents (no ids, no descriptions), sorted: the form both sides of a
+/// security-group comparison take.
+pub fn rule_set(rules: impl IntoIterator<Item = SecurityGroupRule>) -> serde_json::Value {
+    let mut set: Vec<SecurityGroupRule> = rules
+        .into_iter()
+        .map(|r| SecurityGroupRule {
+            rule_id: String::new(),
+            description: None,
+            ..r
+        })
+        .collect();
+    set.sort();
+    set.dedup();
+    serde_json::Value::Array(
+        set.iter()
+            .map(|r| {
+                serde_json::json!({
+                    "protocol": r.protocol,
+                    "from_port": r.from_port,
+                    "to_port": r.to_port,
+                    "peer": r.peer,
+                })
+            })
+            .collect(),
+    )
+}

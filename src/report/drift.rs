@@ -68,7 +68,7 @@ pub fn table_section(d: &DriftSummary) -> String {
     );
     let _ = writeln!(out, "States: {}", d.states.join(", "));
     let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    table.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
     table.set_header(vec![
         "kind",
         "managed",

@@ -9,6 +9,8 @@
 //! the file's content: a parse error names the file, line and column and what was expected.
 
 pub mod adapter;
+mod fold;
+mod values;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};

@@ -174,12 +174,48 @@ def baselines():
     w("deep-nesting", '{"version": 2, "findings": ' + "[" * 100000 + "]" * 100000 + "}")
 
 
+def tfstates():
+    """Terraform states for `archaudit drift --tfstate` (and `.driftignore` files)."""
+    w = lambda n, d: write("tfstate", n + ".tfstate", d)
+    state = {"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "l", "outputs": {},
+             "resources": [{"mode": "managed", "type": "aws_vpc", "name": "main", "provider": "p",
+                            "instances": [{"attributes": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}}]}]}
+    text = json.dumps(state, indent=2)
+    w("empty", "")
+    w("truncated", text[: len(text) // 2])
+    w("garbage", "\x00\x01 not json")
+    w("not-utf8", text.encode()[:40] + b"\xff\xfe" + text.encode()[40:])
+    w("utf16", b"\xff\xfe" + text.encode("utf-16-le"))
+    w("bom", b"\xef\xbb\xbf" + text.encode())
+    w("version-3", json.dumps({"version": 3, "terraform_version": "0.11.14", "serial": 1, "modules": [{"path": ["root"], "resources": {}}]}))
+    w("version-5", json.dumps({**state, "version": 5}))
+    w("version-string", json.dumps({**state, "version": "4"}))
+    w("version-huge", text.replace('"version": 4', '"version": 99999999999999999999999', 1))
+    w("no-version", json.dumps({k: v for k, v in state.items() if k != "version"}))
+    w("no-resources", json.dumps({k: v for k, v in state.items() if k != "resources"}))
+    w("resources-not-a-list", json.dumps({**state, "resources": {"aws_vpc.main": {}}}))
+    w("resource-type-not-a-string", json.dumps({**state, "resources": [{**state["resources"][0], "type": ["aws_vpc"]}]}))
+    w("instances-not-a-list", json.dumps({**state, "resources": [{**state["resources"][0], "instances": "x"}]}))
+    w("attributes-not-an-object", json.dumps({**state, "resources": [{**state["resources"][0], "instances": [{"attributes": [1]}]}]}))
+    w("show-json", json.dumps({"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {}}}))
+    w("an-inventory", REF_TEXT)
+    w("a-sarif-log", json.dumps({"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}))
+    w("a-json-array", "[]")
+    w("deep-nesting", '{"version": 4, "resources": ' + "[" * 100000 + "]" * 100000 + "}")
+    d = lambda n, t: write("driftignore", n + ".driftignore", t)
+    d("no-colon", "# kinds and ids\niam.roles\n")
+    d("unknown-kind", "ec2.vpcs:*\nec2.nothing:*\n")
+    d("bad-glob", "iam.roles:[unclosed\n")
+    d("not-utf8", b"iam.roles:a\n\xff\n")
+
+
 if __name__ == "__main__":
-    for kind in ["inventory", "config", "policy", "plan", "baseline"]:
+    for kind in ["inventory", "config", "policy", "plan", "baseline", "tfstate", "driftignore"]:
         shutil.rmtree(OUT / kind, ignore_errors=True)
     inventories()
     configs()
     policies()
     plans()
     baselines()
+    tfstates()
     print(sum(1 for p in OUT.rglob("*") if p.is_file() and p.suffix != ".py"), "files")
