@@ -158,3 +158,50 @@ fn fix_policy_matches_the_applier() {
         "permissions/archaudit-fix.json vs Action::PERMISSIONS"
     );
 }
+
+#[test]
+fn drift_state_policy_matches_the_state_reader() {
+    // `archaudit drift` reads Terraform state from S3 (src/collect/state_object.rs): a separate
+    // grant, because a state can hold secrets and the read-only scan must not read objects.
+    let source =
+        std::fs::read_to_string(support::root().join("src/collect/state_object.rs")).unwrap();
+    let calls =
+        regex::Regex::new(r"\.\s*(get_bucket_location|get_object|list_objects_v2)\(\)").unwrap();
+    let called: BTreeSet<&str> = calls
+        .captures_iter(&source)
+        .map(|c| match c.get(1).unwrap().as_str() {
+            "get_bucket_location" => "s3:GetBucketLocation",
+            "get_object" => "s3:GetObject",
+            _ => "s3:ListBucket",
+        })
+        .collect();
+    let sdk_calls = regex::Regex::new(r"\.\s*([a-z0-9_]+)\(\)\s*\.\s*bucket\(").unwrap();
+    let all: BTreeSet<String> = sdk_calls
+        .captures_iter(&source)
+        .map(|c| c[1].to_owned())
+        .collect();
+    assert_eq!(
+        all.len(),
+        called.len(),
+        "an S3 call the test does not map: {all:?}"
+    );
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions/archaudit-drift-state.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let granted: BTreeSet<&str> = file["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(granted, called);
+    let readonly =
+        std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
+            .unwrap();
+    assert!(
+        !readonly.contains("s3:GetObject\""),
+        "the scan's policy must not read objects"
+    );
+}
