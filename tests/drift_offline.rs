@@ -409,3 +409,61 @@ fn states_that_cannot_be_read_or_found() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn what_archaudit_does_not_read_is_never_called_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut state: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(STATE)).unwrap()).unwrap();
+    state["resources"].as_array_mut().unwrap().extend([
+        // A task definition no service runs (a scheduled task): archaudit does not list those.
+        json!({"mode": "managed", "type": "aws_ecs_task_definition", "name": "cron", "provider": "p",
+               "instances": [{"attributes": {"id": "cron", "arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/cron:3"}}]}),
+        // Auto scaling of another namespace: archaudit reads the ECS namespace only.
+        json!({"mode": "managed", "type": "aws_appautoscaling_target", "name": "table", "provider": "p",
+               "instances": [{"attributes": {"id": "table/orders", "resource_id": "table/orders", "service_namespace": "dynamodb"}}]}),
+        // A subnet in a region that was not collected.
+        json!({"mode": "managed", "type": "aws_subnet", "name": "eu", "provider": "p",
+               "instances": [{"attributes": {"id": "subnet-0e0", "arn": "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0e0"}}]}),
+    ]);
+    let path = tmp.path().join("more.tfstate");
+    std::fs::write(&path, serde_json::to_vec(&state).unwrap()).unwrap();
+    // A NAT gateway deleted in the console is still listed (state `deleted`) for a while.
+    let inv = inventory_with(tmp.path(), |inv| {
+        inv["aws"]["ec2"]["nat_gateways"][0]["state"] = json!("deleted");
+    });
+    let out = archaudit()
+        .args([
+            "drift",
+            "--inventory",
+            &inv,
+            "--tfstate",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"] == "DRIFT-MISSING")
+        .map(|f| f["resource"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["ec2.nat_gateways"], "{:#}", report["findings"]);
+    let kinds = &report["drift"]["kinds"];
+    assert_eq!(kinds["ecs.task_definitions"]["unchecked"], 1);
+    assert_eq!(kinds["ec2.subnets"]["unchecked"], 1);
+    assert_eq!(
+        report["drift"]["unsupported"]["aws_appautoscaling_target"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(rule(&report, "DRIFT-MISSING")["status"], "failed");
+    assert_eq!(rule(&report, "DRIFT-MISSING")["incomplete"], true);
+    assert_eq!(out.status.code(), Some(1));
+}

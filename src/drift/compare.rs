@@ -101,21 +101,15 @@ pub fn compare(
             continue;
         }
         let Some(&n) = hit else {
-            if listing.complete(d.kind, d.region.as_deref()) {
-                counts.missing += 1;
-                out.drifts.push(Drift::Missing(d.clone()));
-            } else {
+            if let Some(why) = unlistable(d, &listing) {
                 counts.unchecked += 1;
                 out.unchecked.push(format!(
-                    "{} ({}) could not be looked for: {} was not listed completely{}",
-                    d.address,
-                    id,
-                    d.kind,
-                    d.region
-                        .as_deref()
-                        .map(|r| format!(" in {r}"))
-                        .unwrap_or_default()
+                    "{} ({id}) could not be looked for: {why}",
+                    d.address
                 ));
+            } else {
+                counts.missing += 1;
+                out.drifts.push(Drift::Missing(d.clone()));
             }
             continue;
         };
@@ -204,6 +198,27 @@ pub fn compare(
         .to_owned(),
     };
     out
+}
+
+/// Why a declared object that was not found cannot be called missing, if it cannot.
+fn unlistable(d: &Declared, listing: &Listing) -> Option<String> {
+    if d.kind == "ecs.task_definitions" {
+        // The collector reads the task definitions services run, not every registered one.
+        return Some(
+            "archaudit reads only the task definitions ECS services run, and no service runs this one"
+                .to_owned(),
+        );
+    }
+    if listing.complete(d.kind, d.region.as_deref()) {
+        return None;
+    }
+    Some(match d.region.as_deref() {
+        Some(r) if !Listing::is_global(d.kind) && !listing.regions.iter().any(|c| c == r) => {
+            format!("its region {r} was not collected (--region)")
+        }
+        Some(r) => format!("{} was not listed completely in {r}", d.kind),
+        None => format!("{} was not listed completely", d.kind),
+    })
 }
 
 /// Singleton kinds (account settings) are not resources to cover.

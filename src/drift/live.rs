@@ -170,8 +170,18 @@ pub(super) fn resources(aws: &Aws) -> Vec<Live> {
     for p in aws.iam.policies.iter().filter(|p| p.aws_managed) {
         defaults.insert(("iam.policies", &p.meta.arn));
     }
+    // Deleted NAT gateways stay visible for about an hour: they are not live.
+    let gone: BTreeSet<&str> = ec2
+        .nat_gateways
+        .iter()
+        .filter(|n| matches!(n.state.as_str(), "deleted" | "deleting" | "failed"))
+        .map(|n| n.meta.arn.as_str())
+        .collect();
     let mut out = Vec::new();
     aws.for_each_resource(|kind, meta| {
+        if gone.contains(meta.arn.as_str()) {
+            return;
+        }
         let key = (kind, meta.arn.as_str());
         out.push(Live {
             r: reference(kind, meta),

@@ -67,16 +67,32 @@ pub fn report(
             .collect();
         format!("not listed completely: {}", kinds.join(", "))
     });
+    let examples = |needle: &str| {
+        let hits: Vec<&str> = outcome
+            .unchecked
+            .iter()
+            .filter(|u| u.contains(needle))
+            .map(String::as_str)
+            .collect();
+        let more = hits.len().saturating_sub(3);
+        let mut text = hits.into_iter().take(3).collect::<Vec<_>>().join("; ");
+        if more > 0 {
+            text.push_str(&format!("; and {more} more"));
+        }
+        text
+    };
     let missing_reason = (s.totals.unchecked > 0).then(|| {
         format!(
-            "{} declared object(s) could not be looked for (their kind was not listed completely)",
-            s.totals.unchecked
+            "{} declared object(s) could not be looked for: {}",
+            s.totals.unchecked,
+            examples("could not be looked for")
         )
     });
     let changed_reason = (s.unchecked_attributes > 0).then(|| {
         format!(
-            "{} attribute comparison(s) could not be made (the live value is unknown)",
-            s.unchecked_attributes
+            "{} attribute comparison(s) could not be made: {}",
+            s.unchecked_attributes,
+            examples("was not compared")
         )
     });
     let only_unmanaged = s.filter == "unmanaged";

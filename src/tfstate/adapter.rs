@@ -183,8 +183,11 @@ pub fn declarations(states: &[State]) -> Declarations {
         for r in states_resources(state) {
             for i in r.instances.iter().filter(|i| !i.is_deposed()) {
                 let address = r.address(i);
-                if let Some((_, kind, keys)) = MAPPED.iter().find(|(t, _, _)| *t == r.resource_type)
-                {
+                let mapped = MAPPED
+                    .iter()
+                    .find(|(t, _, _)| *t == r.resource_type)
+                    .filter(|_| collected(&r.resource_type, i));
+                if let Some((_, kind, keys)) = mapped {
                     let keys: Vec<String> = keys
                         .iter()
                         .filter_map(|k| i.str(k).map(str::to_owned))
@@ -216,6 +219,18 @@ pub fn declarations(states: &[State]) -> Declarations {
         folds.apply(object);
     }
     out
+}
+
+/// Whether the inventory collects objects like this one: Application Auto Scaling is read
+/// for the ECS namespace only, so another namespace's target or policy is not compared
+/// (listed as unsupported) rather than reported missing.
+fn collected(resource_type: &str, i: &Instance) -> bool {
+    match resource_type {
+        "aws_appautoscaling_target" | "aws_appautoscaling_policy" => {
+            i.str("service_namespace").is_none_or(|n| n == "ecs")
+        }
+        _ => true,
+    }
 }
 
 /// The managed resources of a state (data sources are reads, not declarations).
