@@ -151,7 +151,7 @@ fn fingerprints_are_stable_across_scans_and_distinct_between_findings() {
     // Locations do not enter the fingerprint: pointing findings at Terraform changes nothing.
     let with_tf = prints(&sarif(
         Path::new("fixtures/drifted.json"),
-        &["--terraform", "tests/terraform"],
+        &["--terraform", "tests/terraform/slice"],
     ));
     assert_eq!(first, with_tf);
 }
@@ -178,10 +178,11 @@ fn line_of(text: &str, needle: &str) -> u64 {
 
 #[test]
 fn findings_point_at_their_terraform_block_else_the_config_line() {
-    let tf = std::fs::read_to_string(support::root().join("tests/terraform/main.tf")).unwrap();
+    let tf =
+        std::fs::read_to_string(support::root().join("tests/terraform/slice/main.tf")).unwrap();
     let with_tf = locations(&sarif(
         Path::new("fixtures/drifted.json"),
-        &["--terraform", "tests/terraform"],
+        &["--terraform", "tests/terraform/slice"],
     ));
     let at = |rule: &str| {
         with_tf
@@ -190,7 +191,7 @@ fn findings_point_at_their_terraform_block_else_the_config_line() {
             .map(|(_, f, l)| (f.clone(), *l))
             .unwrap()
     };
-    let main = "tests/terraform/main.tf".to_owned();
+    let main = "tests/terraform/slice/main.tf".to_owned();
     // By the state's id, by the Name tag, by the resource's name.
     assert_eq!(
         at("AA-SG-002"),
