@@ -229,7 +229,9 @@ fn findings_point_at_their_terraform_block_else_the_config_line() {
         &["--config", config.to_str().unwrap()],
     ));
     let find = |rule: &str| plain.iter().find(|(r, _, _)| r == rule).unwrap().clone();
-    let file = config.display().to_string();
+    // An absolute path outside the working directory is a `file://` URI (a bare `/tmp/…` is
+    // not a valid SARIF artifact URI).
+    let file = format!("file://{}", config.display());
     assert_eq!(
         find("AA-SG-002"),
         (
