@@ -202,6 +202,9 @@ pub fn compare(
 
 /// Why a declared object that was not found cannot be called missing, if it cannot.
 fn unlistable(d: &Declared, listing: &Listing) -> Option<String> {
+    if d.keys.is_empty() {
+        return Some("the state records no id or ARN for it".to_owned());
+    }
     if d.kind == "ecs.task_definitions" {
         // The collector reads the task definitions services run, not every registered one.
         return Some(
