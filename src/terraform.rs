@@ -27,6 +27,18 @@ pub struct Block {
     pub literals: Vec<(String, String)>,
 }
 
+impl Block {
+    /// Where the block is, as a finding's location (the file relative to the working
+    /// directory when it is under it).
+    pub fn location(&self) -> crate::finding::SourceLocation {
+        crate::finding::SourceLocation {
+            file: crate::text::relative_path(&self.file),
+            line: self.line,
+            kind: crate::finding::LocationKind::Terraform,
+        }
+    }
+}
+
 /// The blocks of a directory and the identities its state records.
 #[derive(Debug, Clone, Default)]
 pub struct Terraform {
@@ -99,6 +111,17 @@ impl Terraform {
             }
         }
         Ok(())
+    }
+
+    /// The block of a Terraform address (`module.m.aws_vpc.main["a"]` → `aws_vpc` `main`;
+    /// the module path is not followed: the first block of that type and name).
+    pub fn block_of(&self, address: &str) -> Option<&Block> {
+        let base = address.split('[').next().unwrap_or(address);
+        let mut parts = base.rsplitn(3, '.');
+        let (name, resource_type) = (parts.next()?, parts.next()?);
+        self.blocks
+            .iter()
+            .find(|b| b.resource_type == resource_type && b.name == name)
     }
 
     /// The block that declares the resource with this ARN, id and `Name` tag: first the block

@@ -57,6 +57,18 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
     })
 }
 
+/// `path` relative to the working directory when it lies under it (GitHub resolves SARIF
+/// URIs against the repository root, where the workflow runs), with `/` separators.
+pub fn relative_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = match (path.is_absolute(), cwd) {
+        (true, Some(cwd)) => path.strip_prefix(&cwd).unwrap_or(path),
+        _ => path,
+    };
+    let text = rel.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,18 +21,17 @@ fn archaudit() -> assert_cmd::Command {
     cmd
 }
 
+/// `archaudit drift --inventory INVENTORY --tfstate STATE`, to add to.
+fn drift_cmd(inventory: &str, state: &str) -> assert_cmd::Command {
+    let mut cmd = archaudit();
+    cmd.args(["drift", "--inventory", inventory, "--tfstate", state]);
+    cmd
+}
+
 /// `drift --inventory FILE --tfstate STATE … --format json`: (exit code, report, stderr).
 fn drift(inventory: &str, extra: &[&str]) -> (i32, Value, String) {
-    let out = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            inventory,
-            "--tfstate",
-            STATE,
-            "--format",
-            "json",
-        ])
+    let out = drift_cmd(inventory, STATE)
+        .args(["--format", "json"])
         .args(extra)
         .output()
         .unwrap();
@@ -63,10 +62,7 @@ fn rule<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn the_reference_state_covers_its_account() {
-    let out = archaudit()
-        .args(["drift", "--inventory", INVENTORY, "--tfstate", STATE])
-        .output()
-        .unwrap();
+    let out = drift_cmd(INVENTORY, STATE).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!("reference_table", String::from_utf8_lossy(&out.stdout));
     let (code, report, _) = drift(INVENTORY, &[]);
@@ -111,16 +107,8 @@ fn a_drifted_account_in_every_format() {
         groups.push(extra);
     });
     for format in ["table", "markdown"] {
-        let out = archaudit()
-            .args([
-                "drift",
-                "--inventory",
-                &inv,
-                "--tfstate",
-                STATE,
-                "--format",
-                format,
-            ])
+        let out = drift_cmd(&inv, STATE)
+            .args(["--format", format])
             .args(["--terraform", "tests/terraform/reference"])
             .output()
             .unwrap();
@@ -283,14 +271,7 @@ fn unknown_types_are_counted_and_listed_and_driftignore_leaves_out() {
         "# made by hand, on purpose\nec2.security_groups:sg-f83b70618e352ef44\n",
     )
     .unwrap();
-    let out = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            INVENTORY,
-            "--tfstate",
-            path.to_str().unwrap(),
-        ])
+    let out = drift_cmd(INVENTORY, path.to_str().unwrap())
         .args([
             "--driftignore",
             ignore.to_str().unwrap(),
@@ -310,14 +291,7 @@ fn unknown_types_are_counted_and_listed_and_driftignore_leaves_out() {
         report["drift"]["kinds"]["ec2.security_groups"]["ignored"],
         1
     );
-    let table = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            INVENTORY,
-            "--tfstate",
-            path.to_str().unwrap(),
-        ])
+    let table = drift_cmd(INVENTORY, path.to_str().unwrap())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&table.stdout);
@@ -328,8 +302,7 @@ fn unknown_types_are_counted_and_listed_and_driftignore_leaves_out() {
     assert!(text.contains("aws_lambda_function ×1"), "{text}");
     // A bad .driftignore line is located.
     std::fs::write(&ignore, "iam.roles:ok\nroles-without-kind\n").unwrap();
-    let out = archaudit()
-        .args(["drift", "--inventory", INVENTORY, "--tfstate", STATE])
+    let out = drift_cmd(INVENTORY, STATE)
         .args(["--driftignore", ignore.to_str().unwrap()])
         .output()
         .unwrap();
@@ -351,17 +324,8 @@ fn the_state_secret_appears_in_no_output() {
         inv["aws"]["secretsmanager"]["secrets"] = json!([]);
     });
     for format in ["table", "json", "sarif", "markdown", "junit"] {
-        let out = archaudit()
-            .args([
-                "drift",
-                "--inventory",
-                &inv,
-                "--tfstate",
-                STATE,
-                "--format",
-                format,
-                "-vv",
-            ])
+        let out = drift_cmd(&inv, STATE)
+            .args(["--format", format, "-vv"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{format}");
@@ -374,16 +338,7 @@ fn the_state_secret_appears_in_no_output() {
 #[test]
 fn states_that_cannot_be_read_or_found() {
     // Missing file: the state could not be read, so nothing is reported (exit 2).
-    let out = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            INVENTORY,
-            "--tfstate",
-            "no/such.tfstate",
-        ])
-        .output()
-        .unwrap();
+    let out = drift_cmd(INVENTORY, "no/such.tfstate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such.tfstate: cannot read"));
     // A glob matching nothing, and an offline run without a state: usage errors.
@@ -395,16 +350,8 @@ fn states_that_cannot_be_read_or_found() {
             .unwrap();
         assert_eq!(out.status.code(), Some(3), "{args:?}");
     }
-    let out = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            INVENTORY,
-            "--tfstate",
-            STATE,
-            "--only-managed",
-            "--only-unmanaged",
-        ])
+    let out = drift_cmd(INVENTORY, STATE)
+        .args(["--only-managed", "--only-unmanaged"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
@@ -432,16 +379,8 @@ fn what_archaudit_does_not_read_is_never_called_missing() {
     let inv = inventory_with(tmp.path(), |inv| {
         inv["aws"]["ec2"]["nat_gateways"][0]["state"] = json!("deleted");
     });
-    let out = archaudit()
-        .args([
-            "drift",
-            "--inventory",
-            &inv,
-            "--tfstate",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-        ])
+    let out = drift_cmd(&inv, path.to_str().unwrap())
+        .args(["--format", "json"])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -81,17 +81,7 @@ fn readonly_policy_matches_the_calls_the_collectors_make() {
             used.insert(action);
         }
     }
-    let policy: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let granted: BTreeSet<String> = policy["Statement"][0]["Action"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_owned())
-        .collect();
+    let granted = granted("permissions/archaudit-readonly.json");
     let missing: Vec<_> = used.difference(&granted).collect();
     let extra: Vec<_> = granted.difference(&used).collect();
     assert!(
@@ -139,19 +129,10 @@ fn fix_policy_matches_the_applier() {
         .map(|p| p.split_once(':').unwrap().1.to_owned())
         .collect();
     assert_eq!(called, declared, "operations called vs Action::PERMISSIONS");
-    let file: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(support::root().join("permissions/archaudit-fix.json")).unwrap(),
-    )
-    .unwrap();
-    let granted: BTreeSet<&str> = file["Statement"][0]["Action"]
-        .as_array()
-        .unwrap()
+    let granted = granted("permissions/archaudit-fix.json");
+    let wanted: BTreeSet<String> = archaudit::fix::Action::PERMISSIONS
         .iter()
-        .map(|a| a.as_str().unwrap())
-        .collect();
-    let wanted: BTreeSet<&str> = archaudit::fix::Action::PERMISSIONS
-        .iter()
-        .copied()
+        .map(|p| (*p).to_owned())
         .collect();
     assert_eq!(
         granted, wanted,
@@ -185,18 +166,8 @@ fn drift_state_policy_matches_the_state_reader() {
         called.len(),
         "an S3 call the test does not map: {all:?}"
     );
-    let file: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(support::root().join("permissions/archaudit-drift-state.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let granted: BTreeSet<&str> = file["Statement"][0]["Action"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap())
-        .collect();
-    assert_eq!(granted, called);
+    let granted = granted("permissions/archaudit-drift-state.json");
+    assert_eq!(granted, called.iter().map(|c| (*c).to_owned()).collect());
     let readonly =
         std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
             .unwrap();
@@ -204,4 +175,17 @@ fn drift_state_policy_matches_the_state_reader() {
         !readonly.contains("s3:GetObject\""),
         "the scan's policy must not read objects"
     );
+}
+
+/// The actions the first statement of a policy file under the project root grants.
+fn granted(file: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(support::root().join(file)).unwrap())
+            .unwrap();
+    doc["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect()
 }

@@ -105,22 +105,12 @@ fn run_inner(args: DriftArgs) -> anyhow::Result<u8> {
         "<archaudit drift: Terraform state>",
     );
     args.out.write(&report, None)?;
-    if args.out.is_quiet() {
-        let d = report.drift.as_ref();
-        eprintln!(
-            "archaudit: coverage {}; {} drift finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
-            d.and_then(|d| d.coverage)
-                .map_or("n/a".to_owned(), |c| format!("{c:.1}%")),
-            args.fail_on
-                .threshold()
-                .map_or(0, |t| report.summary.at_or_above(t)),
-            args.fail_on
-                .threshold()
-                .map_or("never (report only)", |t| t.as_str()),
-            report.summary.not_evaluated,
-            report.summary.gaps
-        );
-    }
+    let coverage = report.drift.as_ref().and_then(|d| d.coverage);
+    let prefix = format!(
+        "coverage {}; ",
+        coverage.map_or("n/a".to_owned(), |c| format!("{c:.1}%"))
+    );
+    args.out.summarize(&report, args.fail_on, &prefix);
     Ok(scan_exit_code(
         &report.summary,
         args.fail_on.threshold(),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{color_enabled, write_output, OutputArgs};
+use super::{color_enabled, write_output, FailOn, OutputArgs};
 use crate::report::{self, Format, Report};
 
 impl OutputArgs {
@@ -63,9 +63,19 @@ impl OutputArgs {
         )
     }
 
-    /// Whether the main output is something other than a table on the terminal (then a
-    /// one-line summary goes to stderr).
-    pub(super) fn is_quiet(&self) -> bool {
-        self.output.is_some() || self.format != Format::Table
+    /// When the main output is something other than a table on the terminal, one line on
+    /// stderr: findings at or above the threshold, rules not evaluated, gaps (after `prefix`).
+    pub(super) fn summarize(&self, report: &Report, fail_on: FailOn, prefix: &str) {
+        if self.output.is_none() && self.format == Format::Table {
+            return;
+        }
+        let threshold = fail_on.threshold();
+        eprintln!(
+            "archaudit: {prefix}{} finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
+            threshold.map_or(0, |t| report.summary.at_or_above(t)),
+            threshold.map_or("never (report only)", |t| t.as_str()),
+            report.summary.not_evaluated,
+            report.summary.gaps
+        );
     }
 }

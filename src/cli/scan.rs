@@ -41,19 +41,7 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None
     };
     args.out.write(&report, diagram.as_deref())?;
-    if args.out.is_quiet() {
-        eprintln!(
-            "archaudit: {} finding(s) at or above {}; {} rule(s) not evaluated; {} gap(s).",
-            args.fail_on
-                .threshold()
-                .map_or(0, |t| report.summary.at_or_above(t)),
-            args.fail_on
-                .threshold()
-                .map_or("never (report only)", |t| t.as_str()),
-            report.summary.not_evaluated,
-            report.summary.gaps
-        );
-    }
+    args.out.summarize(&report, args.fail_on, "");
     Ok(scan_exit_code(
         &report.summary,
         args.fail_on.threshold(),

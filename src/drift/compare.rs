@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::live::{self, Live};
 use super::{Drift, DriftIgnore, DriftSummary, KindCounts, Outcome};
 use crate::inventory::{Inventory, Service};
-use crate::tfstate::adapter::{Declarations, Declared};
+use crate::tfstate::{Declarations, Declared};
 
 /// What to report.
 #[derive(Debug, Clone, Default)]

@@ -3,13 +3,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::report::{CHANGED, MISSING, UNMANAGED};
-use super::{Drift, LiveRef};
+use super::{Drift, LiveRef, CHANGED, MISSING, UNMANAGED};
 use crate::finding::{
-    display, fingerprint, Finding, LocationKind, Remediation, ResourceRef, Severity, SourceLocation,
+    display, fingerprint, Finding, Remediation, ResourceRef, Severity, SourceLocation,
 };
 use crate::terraform::Terraform;
-use crate::tfstate::adapter::Declared;
+use crate::tfstate::Declared;
 
 fn resource(r: &LiveRef) -> ResourceRef {
     ResourceRef {
@@ -22,20 +21,8 @@ fn resource(r: &LiveRef) -> ResourceRef {
     }
 }
 
-/// The Terraform block of an address (`module.m.aws_vpc.main["a"]` → `aws_vpc` `main`).
 fn locate(terraform: Option<&Terraform>, address: &str) -> Option<SourceLocation> {
-    let base = address.split('[').next().unwrap_or(address);
-    let mut parts = base.rsplitn(3, '.');
-    let (name, resource_type) = (parts.next()?, parts.next()?);
-    let block = terraform?
-        .blocks()
-        .iter()
-        .find(|b| b.resource_type == resource_type && b.name == name)?;
-    Some(SourceLocation {
-        file: block.file.display().to_string(),
-        line: block.line,
-        kind: LocationKind::Terraform,
-    })
+    Some(terraform?.block_of(address)?.location())
 }
 
 pub(super) fn finding(d: &Drift, terraform: Option<&Terraform>) -> Finding {

@@ -23,13 +23,20 @@ pub use crate::report::drift::{DriftSummary, KindCounts};
 pub use compare::{compare, Options};
 pub use ignore::DriftIgnore;
 
+/// Rule id: a declared object that is not live.
+pub const MISSING: &str = "DRIFT-MISSING";
+/// Rule id: a managed object whose compared attribute differs.
+pub const CHANGED: &str = "DRIFT-CHANGED";
+/// Rule id: a live resource no state declares.
+pub const UNMANAGED: &str = "DRIFT-UNMANAGED";
+
 /// One drift, before it becomes a finding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Drift {
     /// A live resource no state declares.
     Unmanaged(LiveRef),
     /// A declared object that is not live.
-    Missing(crate::tfstate::adapter::Declared),
+    Missing(crate::tfstate::Declared),
     /// A managed object whose attribute differs from its state.
     Changed {
         /// The live resource.

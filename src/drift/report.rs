@@ -5,20 +5,13 @@
 use serde_json::Value;
 
 use super::findings::finding;
-use super::Outcome;
+use super::{Outcome, CHANGED, MISSING, UNMANAGED};
 use crate::finding::{
     sort, Finding, LocationKind, RuleResult, RuleStatus, Severity, SourceLocation,
 };
 use crate::inventory::{Gap, Inventory};
 use crate::report::{PolicySources, Report, Summary, REPORT_VERSION};
 use crate::terraform::Terraform;
-
-/// Rule ids.
-pub const MISSING: &str = "DRIFT-MISSING";
-/// Rule ids.
-pub const CHANGED: &str = "DRIFT-CHANGED";
-/// Rule ids.
-pub const UNMANAGED: &str = "DRIFT-UNMANAGED";
 
 /// The attributes `DRIFT-CHANGED` compares, per kind (for its description and the docs).
 pub const COMPARED: &str = "security-group rules (ec2.security_groups ingress/egress), listener port, protocol, TLS policy and default actions, bucket versioning/encryption/public access block, ECS desired count (unless auto-scaled) and assign-public-ip, alarm threshold and comparison, log retention";

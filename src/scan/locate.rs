@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::finding::{Finding, LocationKind, RuleResult, SourceLocation};
 use crate::terraform::Terraform;
+use crate::text::relative_path;
 
 /// The file name a committed `archaudit init` output has: where the built-in configuration's
 /// lines are when the repository holds it.
@@ -31,12 +32,11 @@ pub fn locate(
 
 fn by_terraform(f: &Finding, terraform: Option<&Terraform>) -> Option<SourceLocation> {
     let r = &f.resource;
-    let block = terraform?.find(&r.arn, &r.id, r.name.as_deref())?;
-    Some(SourceLocation {
-        file: relative(&block.file),
-        line: block.line,
-        kind: LocationKind::Terraform,
-    })
+    Some(
+        terraform?
+            .find(&r.arn, &r.id, r.name.as_deref())?
+            .location(),
+    )
 }
 
 fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLocation> {
@@ -64,7 +64,7 @@ fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLo
     let line = config.expectation_line(path, &hints)?;
     let file = config.file().map_or_else(
         || DEFAULT_CONFIG_FILE.to_owned(),
-        |p| relative(Path::new(p)),
+        |p| relative_path(Path::new(p)),
     );
     Some(SourceLocation {
         file,
@@ -76,7 +76,7 @@ fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLo
 fn by_policy(rule: &RuleResult) -> Option<SourceLocation> {
     let (file, line) = rule.source.rsplit_once(':')?;
     Some(SourceLocation {
-        file: relative(Path::new(file)),
+        file: relative_path(Path::new(file)),
         line: line.parse().ok()?,
         kind: LocationKind::Policy,
     })
@@ -94,16 +94,4 @@ fn scalars(v: &serde_json::Value, out: &mut BTreeSet<String>) {
         serde_json::Value::Object(o) => o.values().for_each(|x| scalars(x, out)),
         _ => {}
     }
-}
-
-/// `path` relative to the working directory when it lies under it (GitHub resolves SARIF
-/// URIs against the repository root, where the workflow runs), with `/` separators.
-fn relative(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = match (path.is_absolute(), cwd) {
-        (true, Some(cwd)) => path.strip_prefix(&cwd).unwrap_or(path),
-        _ => path,
-    };
-    let text = rel.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").unwrap_or(&text).to_owned()
 }

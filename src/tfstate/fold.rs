@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::adapter::Declared;
 use super::values::{blocks, direction_key, inline_rules, to_value, vpc_rule};
-use super::Instance;
+use super::{Declared, Instance};
 use crate::inventory::ec2::{rule_set, SecurityGroupRule};
 use crate::inventory::s3::{Encryption, PublicAccessBlock, Versioning};
 

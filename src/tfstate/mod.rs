@@ -12,6 +12,8 @@ pub mod adapter;
 mod fold;
 mod values;
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -120,6 +122,39 @@ impl Resource {
         }
         out
     }
+}
+
+/// One object a state declares, as the inventory would hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declared {
+    /// Inventory kind (`ec2.security_groups`).
+    pub kind: &'static str,
+    /// Terraform address (`aws_security_group.alb`).
+    pub address: String,
+    /// Terraform type (`aws_security_group`).
+    pub resource_type: String,
+    /// The state file it came from.
+    pub source: String,
+    /// Ids and ARNs that identify it, best first (the first is shown).
+    pub keys: Vec<String>,
+    /// Region, from its ARN when it has one.
+    pub region: Option<String>,
+    /// Attributes whose live value must equal this one (normalized inventory form).
+    pub expected: BTreeMap<&'static str, Value>,
+    /// For attributes a folded sub-resource set, that sub-resource's address
+    /// (`versioning` → `aws_s3_bucket_versioning.state`).
+    pub set_by: BTreeMap<&'static str, String>,
+}
+
+/// What the states declare, sorted into the three classes.
+#[derive(Debug, Clone, Default)]
+pub struct Declarations {
+    /// Objects of inventory kinds.
+    pub objects: Vec<Declared>,
+    /// Sub-resources folded into their parent object, by type.
+    pub folded: BTreeMap<String, usize>,
+    /// Resource types archaudit does not map, with their addresses (`file: address`).
+    pub unsupported: BTreeMap<String, Vec<String>>,
 }
 
 /// A state that cannot be used, with the file and what is wrong.
