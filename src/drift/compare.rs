@@ -85,7 +85,6 @@ pub fn compare(
     let mut out = Outcome::default();
     let mut kinds: BTreeMap<String, KindCounts> = BTreeMap::new();
     let mut managed = vec![false; live.len()];
-    let mut unchecked_attributes = 0;
     for d in &declared.objects {
         let counts = kinds.entry(d.kind.to_owned()).or_default();
         let id = d.keys.first().map(String::as_str).unwrap_or(&d.address);
@@ -103,7 +102,7 @@ pub fn compare(
         let Some(&n) = hit else {
             if let Some(why) = unlistable(d, &listing) {
                 counts.unchecked += 1;
-                out.unchecked.push(format!(
+                out.unchecked_objects.push(format!(
                     "{} ({id}) could not be looked for: {why}",
                     d.address
                 ));
@@ -119,7 +118,7 @@ pub fn compare(
         }
         managed[n] = true;
         counts.managed += 1;
-        unchecked_attributes += changes(d, &live[n], inventory, &mut out);
+        changes(d, &live[n], inventory, &mut out);
     }
     for (n, l) in live.iter().enumerate() {
         if managed[n] {
@@ -143,14 +142,7 @@ pub fn compare(
     }
     for (kind, counts) in kinds.iter_mut() {
         counts.complete = listing.complete(kind, None);
-        if !counts.complete {
-            out.unchecked.push(format!(
-                "{kind} was not listed completely: resources there may be unmanaged or missing unseen"
-            ));
-        }
     }
-    out.unchecked.sort();
-    out.unchecked.dedup();
     let totals = kinds.values().fold(
         KindCounts {
             complete: true,
@@ -178,14 +170,13 @@ pub fn compare(
         Drift::Unmanaged(_) => !options.only_managed,
         Drift::Missing(_) | Drift::Changed { .. } => !options.only_unmanaged,
     });
-    kinds.retain(|_, c| *c != KindCounts::default() || !c.complete);
     out.summary = DriftSummary {
         states: options.states.clone(),
         coverage,
         totals,
         kinds,
         changed,
-        unchecked_attributes,
+        unchecked_attributes: out.unchecked_attributes.len(),
         folded: declared.folded.clone(),
         unsupported: declared.unsupported.clone(),
         filter: if options.only_managed {
@@ -229,10 +220,9 @@ fn is_singleton(kind: &str) -> bool {
     kind == "s3.account_public_access_block"
 }
 
-/// Pushes a `Changed` drift for every compared attribute that differs; returns the number of
-/// comparisons that could not be made (live value unknown).
-fn changes(d: &Declared, live: &Live, inventory: &Inventory, out: &mut Outcome) -> usize {
-    let mut unchecked = 0;
+/// Pushes a `Changed` drift for every compared attribute that differs, and a line for every
+/// comparison that could not be made (live value unknown).
+fn changes(d: &Declared, live: &Live, inventory: &Inventory, out: &mut Outcome) {
     for (attribute, expected) in &d.expected {
         if *attribute == "desired_count" && is_autoscaled(&live.r.arn, &live.r.id, inventory) {
             // Application Auto Scaling moves the count; Terraform configurations ignore it.
@@ -250,15 +240,13 @@ fn changes(d: &Declared, live: &Live, inventory: &Inventory, out: &mut Outcome) 
                 actual: actual.clone(),
             }),
             Some(None) | None => {
-                unchecked += 1;
-                out.unchecked.push(format!(
+                out.unchecked_attributes.push(format!(
                     "{}: {attribute} of {} is unknown (not collected), so it was not compared",
                     d.address, live.r.id
                 ));
             }
         }
     }
-    unchecked
 }
 
 /// Equal, with numbers compared as numbers (`80` and `80.0`).

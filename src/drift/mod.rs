@@ -80,6 +80,8 @@ pub struct Outcome {
     pub drifts: Vec<Drift>,
     /// The summary.
     pub summary: DriftSummary,
-    /// Why some of it could not be checked (one line each), for the rules' reasons.
-    pub unchecked: Vec<String>,
+    /// Declared objects that could not be looked for, and why (one line each).
+    pub unchecked_objects: Vec<String>,
+    /// Attribute comparisons that could not be made, and why (one line each).
+    pub unchecked_attributes: Vec<String>,
 }

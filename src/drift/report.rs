@@ -60,15 +60,14 @@ pub fn report(
             .collect();
         format!("not listed completely: {}", kinds.join(", "))
     });
-    let examples = |needle: &str| {
-        let hits: Vec<&str> = outcome
-            .unchecked
+    let examples = |lines: &[String]| {
+        let more = lines.len().saturating_sub(3);
+        let mut text = lines
             .iter()
-            .filter(|u| u.contains(needle))
+            .take(3)
             .map(String::as_str)
-            .collect();
-        let more = hits.len().saturating_sub(3);
-        let mut text = hits.into_iter().take(3).collect::<Vec<_>>().join("; ");
+            .collect::<Vec<_>>()
+            .join("; ");
         if more > 0 {
             text.push_str(&format!("; and {more} more"));
         }
@@ -78,14 +77,14 @@ pub fn report(
         format!(
             "{} declared object(s) could not be looked for: {}",
             s.totals.unchecked,
-            examples("could not be looked for")
+            examples(&outcome.unchecked_objects)
         )
     });
     let changed_reason = (s.unchecked_attributes > 0).then(|| {
         format!(
             "{} attribute comparison(s) could not be made: {}",
             s.unchecked_attributes,
-            examples("was not compared")
+            examples(&outcome.unchecked_attributes)
         )
     });
     let only_unmanaged = s.filter == "unmanaged";
