@@ -202,12 +202,7 @@ impl Ctx {
     }
 
     /// Metadata for a resource of this context with observed tags.
-    pub fn meta(
-        &self,
-        arn: String,
-        id: String,
-        tags: std::collections::BTreeMap<String, String>,
-    ) -> ResourceMeta {
+    pub fn meta(&self, arn: String, id: String, tags: crate::inventory::Tags) -> ResourceMeta {
         ResourceMeta::new(arn, id, &self.region, &self.account_id, tags)
     }
 

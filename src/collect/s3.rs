@@ -8,7 +8,7 @@
 //! "Not configured" answers are values, not gaps: no public access block means all four
 //! switches off, no encryption configuration means `none`, no policy means no statements.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_s3::Client;
 use futures::{stream, StreamExt};
@@ -16,7 +16,7 @@ use futures::{stream, StreamExt};
 use super::ctx::{list_all, Ctx, Failure, Present};
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::s3::*;
-use crate::inventory::ResourceMeta;
+use crate::inventory::{ResourceMeta, Tags};
 
 const KIND: &str = "s3.buckets";
 
@@ -137,7 +137,7 @@ fn bucket_meta(ctx: &Ctx, name: &str, region: &str) -> ResourceMeta {
         name.to_owned(),
         region,
         &ctx.account_id,
-        BTreeMap::new(),
+        Tags::new(),
     )
 }
 
@@ -254,7 +254,7 @@ async fn bucket(ctx: &Ctx, client: &Client, mut meta: ResourceMeta) -> Bucket {
                     .collect(),
             )
         }
-        Err(f) if not_configured(&f) => meta.tags = Some(BTreeMap::new()),
+        Err(f) if not_configured(&f) => meta.tags = Some(Tags::new()),
         Err(f) => {
             meta.tags = None;
             ctx.attribute_gap("GetBucketTagging", KIND, &mut meta, "tags", f);

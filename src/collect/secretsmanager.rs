@@ -4,8 +4,6 @@
 //! collector never calls `GetSecretValue`, and `permissions/archaudit-readonly.json` does not
 //! grant it.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_secretsmanager::Client;
 use futures::{stream, StreamExt};
 
@@ -29,7 +27,7 @@ pub async fn collect(ctx: &Ctx, client: &Client) -> SecretsManager {
             .send(),
         |page| {
             for s in page.secret_list() {
-                let tags: BTreeMap<String, String> = s
+                let tags: crate::inventory::Tags = s
                     .tags()
                     .iter()
                     .filter_map(|t| {

@@ -1,7 +1,5 @@
 //! CloudWatch metric alarms.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +29,7 @@ pub struct Alarm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Dimensions (`ClusterName`, `ServiceName`).
-    pub dimensions: BTreeMap<String, String>,
+    pub dimensions: super::SortedMap<String, String>,
     /// Statistic (`Average`, `Maximum`, …) or extended statistic (`p99`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,

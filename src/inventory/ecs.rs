@@ -1,7 +1,5 @@
 //! ECS: clusters, services, and the task definitions those services run.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -202,7 +200,7 @@ pub struct LogConfiguration {
     pub driver: String,
     /// Driver options (`awslogs-group`, `awslogs-region`, …). Options that reference secrets are
     /// listed by name only in `secret_options`.
-    pub options: BTreeMap<String, String>,
+    pub options: super::SortedMap<String, String>,
 }
 
 /// A secret reference: where the value comes from, never the value.

@@ -25,11 +25,13 @@ pub mod elbv2;
 pub mod iam;
 mod load;
 pub mod logs;
+mod map;
 pub mod policy_doc;
 pub mod registry;
 mod values;
 
 pub use load::LoadError;
+pub use map::SortedMap;
 pub use registry::CHILD_KINDS;
 pub mod s3;
 pub mod secretsmanager;
@@ -147,6 +149,9 @@ pub struct Gap {
     pub message: String,
 }
 
+/// A resource's tags: key → value.
+pub type Tags = SortedMap<String, String>;
+
 /// Fields every resource has, flattened into the resource's JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceMeta {
@@ -161,7 +166,7 @@ pub struct ResourceMeta {
     /// Tags. Absent for kinds whose tags need one extra call per resource and are not collected
     /// (documented per kind); `{}` means "observed, none".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<BTreeMap<String, String>>,
+    pub tags: Option<Tags>,
     /// Attribute names that could not be collected for this resource (see `gaps`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub unknown: BTreeSet<String>,
@@ -169,13 +174,7 @@ pub struct ResourceMeta {
 
 impl ResourceMeta {
     /// Metadata for a resource whose tags were observed (possibly none).
-    pub fn new(
-        arn: String,
-        id: String,
-        region: &str,
-        account_id: &str,
-        tags: BTreeMap<String, String>,
-    ) -> Self {
+    pub fn new(arn: String, id: String, region: &str, account_id: &str, tags: Tags) -> Self {
         ResourceMeta {
             arn,
             id,
@@ -190,7 +189,7 @@ impl ResourceMeta {
     pub fn untagged(arn: String, id: String, region: &str, account_id: &str) -> Self {
         ResourceMeta {
             tags: None,
-            ..ResourceMeta::new(arn, id, region, account_id, BTreeMap::new())
+            ..ResourceMeta::new(arn, id, region, account_id, Tags::new())
         }
     }
 }

@@ -6,7 +6,7 @@
 //! every list is a sorted array, principals are grouped by type, and condition values are
 //! strings.
 
-use std::collections::BTreeMap;
+use super::SortedMap;
 
 use percent_encoding::percent_decode_str;
 use schemars::JsonSchema;
@@ -43,14 +43,14 @@ pub struct Statement {
     pub not_resource: Vec<String>,
     /// `Principal` grouped by type: keys `aws`, `service`, `federated`, `canonical_user`;
     /// `"Principal": "*"` becomes `{"aws": ["*"]}`. Empty for identity policies.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub principal: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub principal: SortedMap<String, Vec<String>>,
     /// `NotPrincipal`, grouped the same way.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub not_principal: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub not_principal: SortedMap<String, Vec<String>>,
     /// `Condition`: operator → condition key → values (always strings, always arrays).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub condition: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub condition: SortedMap<String, SortedMap<String, Vec<String>>>,
 }
 
 /// Why a policy document could not be read.
@@ -144,8 +144,8 @@ fn scalar(value: &Value) -> String {
     }
 }
 
-fn principals(value: Option<&Value>) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
+fn principals(value: Option<&Value>) -> SortedMap<String, Vec<String>> {
+    let mut out = SortedMap::new();
     match value {
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {
@@ -167,11 +167,11 @@ fn principals(value: Option<&Value>) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-fn conditions(value: Option<&Value>) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
-    let mut out = BTreeMap::new();
+fn conditions(value: Option<&Value>) -> SortedMap<String, SortedMap<String, Vec<String>>> {
+    let mut out = SortedMap::new();
     if let Some(Value::Object(ops)) = value {
         for (op, keys) in ops {
-            let mut by_key = BTreeMap::new();
+            let mut by_key = SortedMap::new();
             if let Value::Object(keys) = keys {
                 for (key, values) in keys {
                     by_key.insert(key.clone(), strings(Some(values)));
@@ -194,10 +194,17 @@ mod tests {
         )
         .unwrap();
         let s = &doc.statements[0];
-        assert_eq!(s.principal["aws"], vec!["*"]);
+        assert_eq!(*s.principal.get("aws").unwrap(), vec!["*"]);
         assert_eq!(s.action, vec!["sts:AssumeRole"]);
         assert!(s.resource.is_empty());
-        assert_eq!(s.condition["Bool"]["aws:SecureTransport"], vec!["false"]);
+        assert_eq!(
+            *s.condition
+                .get("Bool")
+                .unwrap()
+                .get("aws:SecureTransport")
+                .unwrap(),
+            vec!["false"]
+        );
     }
 
     #[test]
@@ -216,7 +223,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            doc.statements[0].principal["federated"],
+            *doc.statements[0].principal.get("federated").unwrap(),
             vec!["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"]
         );
     }

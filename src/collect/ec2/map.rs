@@ -1,13 +1,11 @@
 //! Pure mappings from EC2 responses to inventory values (unit-tested in `tests.rs`).
 
-use std::collections::BTreeMap;
-
 use aws_sdk_ec2::types::Tag;
 
 use super::super::ctx::{Ctx, Present};
 use crate::inventory::ec2::{ElasticIp, Peer, RouteTarget, SecurityGroupRule};
 
-pub(super) fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
+pub(super) fn tags(tags: &[Tag]) -> crate::inventory::Tags {
     tags.iter()
         .filter_map(|t| {
             Some((

@@ -7,7 +7,7 @@
 //! Environment variable values never leave this module: each is reduced to its name and a
 //! `looks_like_credential` flag (see [`looks_like_credential`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use aws_sdk_ecs::types as t;
 use aws_sdk_ecs::Client;
@@ -19,7 +19,7 @@ use crate::inventory::ecs::*;
 const DESCRIBE_CLUSTERS_BATCH: usize = 100;
 const DESCRIBE_SERVICES_BATCH: usize = 10;
 
-fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
+fn tags(tags: &[t::Tag]) -> crate::inventory::Tags {
     tags.iter()
         .filter_map(|t| {
             Some((

@@ -73,7 +73,7 @@ async fn load_balancers(ctx: &Ctx, client: &Client) -> Vec<LoadBalancer> {
                     meta: ctx.meta(
                         arn,
                         lb.load_balancer_name().unwrap_or_default().to_owned(),
-                        BTreeMap::new(),
+                        crate::inventory::Tags::new(),
                     ),
                     lb_type: lb
                         .r#type()
@@ -127,7 +127,7 @@ async fn target_groups(ctx: &Ctx, client: &Client) -> Vec<TargetGroup> {
                     meta: ctx.meta(
                         tg.target_group_arn().unwrap_or_default().to_owned(),
                         tg.target_group_name().unwrap_or_default().to_owned(),
-                        BTreeMap::new(),
+                        crate::inventory::Tags::new(),
                     ),
                     vpc_id: tg.vpc_id().present().map(str::to_owned),
                     port: tg.port(),
@@ -334,7 +334,7 @@ async fn tags(ctx: &Ctx, client: &Client, metas: &mut [&mut crate::inventory::Re
             .await
         {
             Ok(out) => {
-                let mut by_arn: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+                let mut by_arn: BTreeMap<&str, crate::inventory::Tags> = BTreeMap::new();
                 for d in out.tag_descriptions() {
                     let tags = d
                         .tags()

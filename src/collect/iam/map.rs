@@ -1,7 +1,5 @@
 //! Pure mappings from IAM responses to inventory values (unit-tested in `tests.rs`).
 
-use std::collections::BTreeMap;
-
 use aws_sdk_iam::types as t;
 
 use super::super::ctx::{Ctx, Failure};
@@ -9,7 +7,7 @@ use crate::inventory::iam::*;
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::ResourceMeta;
 
-pub(super) fn tags(tags: &[t::Tag]) -> BTreeMap<String, String> {
+pub(super) fn tags(tags: &[t::Tag]) -> crate::inventory::Tags {
     tags.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()

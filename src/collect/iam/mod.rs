@@ -5,7 +5,7 @@
 //! per AWS-managed policy that is attached to something, `ListAccessKeys` per user,
 //! `ListOpenIDConnectProviders` and `GetOpenIDConnectProvider` per provider.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use aws_sdk_iam::types as t;
 use aws_sdk_iam::Client;
@@ -174,7 +174,7 @@ async fn aws_managed_policies(
         .map(|arn| async move {
             let arn = arn.as_str();
             let name = arn.rsplit('/').next().unwrap_or_default().to_owned();
-            let mut meta = ctx.meta(arn.to_owned(), name, BTreeMap::new());
+            let mut meta = ctx.meta(arn.to_owned(), name, crate::inventory::Tags::new());
             let mut policy = ManagedPolicy {
                 aws_managed: true,
                 path: "/".to_owned(),
