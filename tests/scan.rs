@@ -357,6 +357,93 @@ fn user_policies_need_no_rust() {
     );
 }
 
+/// The engine's input holds only the kinds the loaded rules read (derived from their Rego):
+/// however a policy reaches a kind — directly, through an alias of `input.aws`, a computed
+/// key, or a function given `input` — it sees every resource of it. (regorus has no `walk`.)
+#[test]
+fn user_policies_see_every_kind_they_read_however_they_reach_it() {
+    let reference: Value = serde_json::from_slice(
+        &std::fs::read(support::root().join("fixtures/reference.json")).unwrap(),
+    )
+    .unwrap();
+    let count =
+        |service: &str, kind: &str| reference["aws"][service][kind].as_array().unwrap().len();
+    let roles = count("iam", "roles");
+    let buckets = count("s3", "buckets");
+    let subnets = count("ec2", "subnets");
+    let cases = [
+        (
+            "direct",
+            "some r in input.aws.iam.roles\n\tarn := r.arn",
+            roles,
+        ),
+        (
+            "alias",
+            "a := input.aws\n\tsome r in a.s3.buckets\n\tarn := r.arn",
+            buckets,
+        ),
+        (
+            "computed",
+            "k := concat(\"\", [\"sub\", \"nets\"])\n\tsome r in input.aws.ec2[k]\n\tarn := r.arn",
+            subnets,
+        ),
+        ("function", "some arn in arns(input)", roles),
+    ];
+    for (name, body, expected) in cases {
+        let d = tempfile::tempdir().unwrap();
+        let text = format!("# METADATA\n# title: T\n# description: D\n# custom:\n#   id: AA-ORG-010\n#   severity: low\n#   resource_type: aws.any\n#   remediation:\n#     summary: S\npackage org.{name}\n\nimport data.archaudit.lib.result\n\narns(doc) := {{r.arn | some r in doc.aws.iam.roles}}\n\ndeny contains result.new(\"m\", arn, \"a\", 1, 2) if {{\n\t{body}\n}}\n");
+        std::fs::write(d.path().join(format!("{name}.rego")), text).unwrap();
+        let out = run(&[
+            "scan",
+            "--inventory",
+            "reference.json",
+            "--no-builtin",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--policies",
+            d.path().to_str().unwrap(),
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", self::text(&out.stderr)));
+        let found = report["findings"].as_array().unwrap().len();
+        assert_eq!(found, expected, "{name}: {}", self::text(&out.stderr));
+    }
+}
+
+/// A policy that fails at evaluation is named with its line, also when it is evaluated beside
+/// the anchors (batch 0, the only batch with `--no-builtin`); the anchors were evaluated first
+/// and failed with "policies/lib/anchors.rego: not a valid rule path", hiding the policy.
+#[test]
+fn a_failing_policy_is_named_even_beside_the_anchors() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        support::root().join("tests/corpus/policy/unknown-function.rego"),
+        d.path().join("p.rego"),
+    )
+    .unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "reference.json",
+        "--no-builtin",
+        "--policies",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("p.rego:13: evaluation of data.user.corpus18.deny failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("p.rego:15:19") && err.contains("could not find function"),
+        "{err}"
+    );
+    assert!(!err.contains("anchors.rego"), "{err}");
+}
+
 #[test]
 fn policy_tests_pass_under_regorus() {
     let out = run(&["policy", "test"]);

@@ -26,6 +26,14 @@ pub trait ServiceInventory: Default {
     const KINDS: &'static [&'static str];
     /// Calls `f(kind, meta)` for every resource of every list kind.
     fn for_each_resource(&self, f: &mut dyn FnMut(&'static str, &ResourceMeta));
+    /// Calls `f(kind, key, value)` with the JSON value of every resource whose key (its ARN)
+    /// `wanted` selects, and of every observed singleton whose key (its kind) it selects;
+    /// only those are serialized.
+    fn each_value(
+        &self,
+        wanted: &dyn Fn(&str) -> bool,
+        f: &mut dyn FnMut(&'static str, &str, serde_json::Value),
+    );
     /// Puts every list in canonical order (by ARN, then id), then runs the service's own
     /// normalization of nested lists.
     fn sort(&mut self);
@@ -53,6 +61,22 @@ macro_rules! service {
             ];
             fn for_each_resource(&self, f: &mut dyn FnMut(&'static str, &$crate::inventory::ResourceMeta)) {
                 $( for r in &self.$list { f(concat!($key, ".", stringify!($list)), &r.meta); } )*
+            }
+            fn each_value(
+                &self,
+                wanted: &dyn Fn(&str) -> bool,
+                f: &mut dyn FnMut(&'static str, &str, serde_json::Value),
+            ) {
+                $( for r in self.$list.iter().filter(|r| wanted(&r.meta.arn)) {
+                    let value = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
+                    f(concat!($key, ".", stringify!($list)), &r.meta.arn, value);
+                } )*
+                $( if let Some(s) = &self.$single {
+                    let kind = concat!($key, ".", stringify!($single));
+                    if wanted(kind) {
+                        f(kind, kind, serde_json::to_value(s).unwrap_or(serde_json::Value::Null));
+                    }
+                } )*
             }
             fn sort(&mut self) {
                 $( $crate::inventory::sort_resources(&mut self.$list, |r| &r.meta); )*
@@ -118,10 +142,33 @@ macro_rules! registry {
             Service::ALL.iter().flat_map(|s| s.kinds().iter().copied())
         }
 
+        /// One service's part of [`Aws`], by reference; it serializes as that service's object
+        /// (`input.aws.<service>`), so the parts can be converted apart (in parallel).
+        #[derive(Debug, Clone, Copy, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum ServicePart<'a> {
+            $( $(#[$doc])* $variant(&'a $ty), )+
+        }
+
         impl Aws {
+            /// Each service with its part, in inventory order.
+            pub fn parts(&self) -> Vec<(Service, ServicePart<'_>)> {
+                vec![$( (Service::$variant, ServicePart::$variant(&self.$field)), )+]
+            }
+
             /// Visits every resource's common fields with its kind (`ec2.subnets`).
             pub fn for_each_resource(&self, mut f: impl FnMut(&'static str, &ResourceMeta)) {
                 $( $crate::inventory::registry::ServiceInventory::for_each_resource(&self.$field, &mut f); )+
+            }
+
+            /// Visits the JSON value of every resource (key: ARN) and observed singleton (key:
+            /// kind) that `wanted` selects, with its kind; nothing else is serialized.
+            pub fn each_value(
+                &self,
+                wanted: &dyn Fn(&str) -> bool,
+                mut f: impl FnMut(&'static str, &str, serde_json::Value),
+            ) {
+                $( $crate::inventory::registry::ServiceInventory::each_value(&self.$field, wanted, &mut f); )+
             }
 
             fn sort(&mut self) {

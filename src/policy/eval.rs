@@ -14,19 +14,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::load::{ANCHORS_KEY, ANCHORS_RULE};
+use super::load::{ANCHORS_ALONE, ANCHORS_KEY, COMPONENTS_RULE};
 use super::{invalid, result, Evaluation, Policy, PolicyError, PolicySet, RuleResult, RuleStatus};
-use crate::inventory::{Aws, Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
+use crate::inventory::{Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
 
-/// The rule the diagram is drawn from.
-const COMPONENTS_RULE: &str = "data.archaudit.lib.components.graph";
-
-/// The inventory as the policies see it (`input`), with the derived gaps.
+/// The inventory as the policies see it (`input`), with the derived gaps; `aws` is added by
+/// [`super::input::to_input`].
 #[derive(Serialize)]
 struct InputView<'a> {
     schema_version: u32,
     meta: &'a ScanMeta,
-    aws: &'a Aws,
     gaps: &'a [Gap],
 }
 
@@ -59,18 +56,9 @@ impl PolicySet {
                         Ok((b, serde_json::to_value(&value).unwrap_or(Value::Null)))
                     }
                     // An error, or a policy whose `deny` is undefined: evaluate one by one.
+                    // (Policies first, so a failing one is named rather than the library.)
                     _ => {
                         let mut values = serde_json::Map::new();
-                        if b == 0 && self.anchors {
-                            let mut e = engine.clone();
-                            let value = e.eval_rule(ANCHORS_RULE.to_owned()).map_err(|err| {
-                                invalid("policies/lib/anchors.rego", 0, &err.to_string())
-                            })?;
-                            values.insert(
-                                ANCHORS_KEY.to_owned(),
-                                serde_json::to_value(&value).unwrap_or(Value::Null),
-                            );
-                        }
                         for (i, p) in self
                             .policies
                             .iter()
@@ -93,6 +81,16 @@ impl PolicySet {
                                     serde_json::to_value(&value).unwrap_or(Value::Null),
                                 );
                             }
+                        }
+                        if b == 0 && self.anchors {
+                            let mut e = engine.clone();
+                            let value = e.eval_rule(ANCHORS_ALONE.to_owned()).map_err(|err| {
+                                invalid("policies/lib/anchors.rego", 0, &err.to_string())
+                            })?;
+                            values.insert(
+                                ANCHORS_KEY.to_owned(),
+                                serde_json::to_value(&value).unwrap_or(Value::Null),
+                            );
                         }
                         Ok((b, Value::Object(values)))
                     }
@@ -121,7 +119,7 @@ impl PolicySet {
         Ok((out, missing))
     }
 
-    /// The engine with `inventory` as `input`.
+    /// The engine with `inventory` as `input` (only the kinds some rule reads).
     fn with_input(
         &self,
         inventory: &Inventory,
@@ -130,12 +128,9 @@ impl PolicySet {
         let view = InputView {
             schema_version: inventory.schema_version,
             meta: &inventory.meta,
-            aws: &inventory.aws,
             gaps,
         };
-        let json =
-            serde_json::to_string(&view).map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
-        let input = regorus::Value::from_json_str(&json)
+        let input = super::input::to_input(&view, &inventory.aws, &self.input_kinds)
             .map_err(|e| invalid("<inventory>", 0, &e.to_string()))?;
         let mut engine = self.engine.clone();
         engine.set_input(input);

@@ -13,6 +13,11 @@ include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 pub(super) const ANCHORS_RULE: &str = "data.archaudit.lib.anchors.missing";
 /// Its key in batch 0's results.
 pub(super) const ANCHORS_KEY: &str = "anchors";
+/// The same value as a complete rule of batch 0, to evaluate it alone when the batch fails:
+/// regorus evaluates only complete rule paths, and `missing` is a partial object.
+pub(super) const ANCHORS_ALONE: &str = "data.archaudit.internal.batch0.anchors";
+/// The rule the diagram is drawn from.
+pub(super) const COMPONENTS_RULE: &str = "data.archaudit.lib.components.graph";
 
 /// Every `*.rego` under `dir`, sorted.
 fn read_dir_sources(dir: &Path) -> Result<Vec<Source>, PolicyError> {
@@ -167,6 +172,17 @@ impl PolicySet {
             }
         }
         let anchors = !anchor_names.is_empty();
+        // The input holds only what some evaluated rule reads: the policies, the anchors
+        // (evaluated with them) and the diagram's components.
+        let mut input_kinds: BTreeSet<&'static str> = policies
+            .iter()
+            .filter(|p| !p.meta.custom.deprecated)
+            .flat_map(|p| p.reads.iter().copied())
+            .collect();
+        for rule in [ANCHORS_RULE, COMPONENTS_RULE] {
+            let package = rule.rsplit_once('.').map_or(rule, |(p, _)| p);
+            input_kinds.extend(deps.kinds(package));
+        }
         let batches = add_batches(
             &mut engine,
             &policies,
@@ -180,6 +196,7 @@ impl PolicySet {
             sources,
             tests,
             anchors,
+            input_kinds,
             origin: (
                 builtin,
                 dirs.iter().map(|d| d.display().to_string()).collect(),
@@ -213,6 +230,9 @@ fn add_batches(
             text.push_str(&format!("\t\"{ANCHORS_KEY}\": {ANCHORS_RULE},\n"));
         }
         text.push_str("}\n");
+        if b == 0 && anchors {
+            text.push_str(&format!("\n{ANCHORS_KEY} := {ANCHORS_RULE}\n"));
+        }
         engine
             .add_policy(format!("<batch {b}>"), text)
             .map_err(|e| invalid("<generated batch>", 0, &e.to_string()))?;

@@ -19,6 +19,7 @@
 mod deps;
 mod engine;
 mod eval;
+mod input;
 mod load;
 pub mod metadata;
 mod result;
@@ -118,6 +119,8 @@ pub struct PolicySet {
     tests: Vec<Source>,
     /// Whether `data.archaudit.lib.anchors.missing` exists (and is evaluated in batch 0).
     anchors: bool,
+    /// The inventory kinds some evaluated rule reads: the only ones put in the input.
+    input_kinds: BTreeSet<&'static str>,
     /// Whether the built-in policies were loaded, and the `--policies` directories.
     origin: (bool, Vec<String>),
 }
@@ -177,8 +180,25 @@ impl PolicySet {
             .map_err(|e| invalid("archaudit.toml", 0, &e.to_string()))?;
         self.engine
             .add_data(value)
-            .map_err(|e| invalid("archaudit.toml", 0, &e.to_string()))
+            .map_err(|e| invalid("archaudit.toml", 0, &e.to_string()))?;
+        // Compile now: regorus analyses the modules on the first evaluation, so an unknown
+        // function or an unsafe variable would otherwise surface mid-scan, attributed to
+        // whichever rule ran first. Every evaluation's engine clone then starts compiled.
+        self.engine
+            .eval_query("true".to_owned(), false)
+            .map(drop)
+            .map_err(|e| compile_error(&e.to_string()))
     }
+}
+
+/// A regorus compile error, located in the file its `--> path:L:C` line names.
+fn compile_error(text: &str) -> PolicyError {
+    let path = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .and_then(|loc| loc.rsplitn(3, ':').nth(2))
+        .unwrap_or("<policies>");
+    engine_error(path, text)
 }
 
 /// A regorus parse error (`<path>: ⏎--> <path>:L:C⏎ excerpt ⏎error: what`) as a located one:

@@ -142,6 +142,10 @@ def policies():
     w("deny-not-a-set", META.format(n=next(n)) + "deny := 1\n")
     w("finding-without-arn", META.format(n=next(n)) + 'deny contains {"msg": "m."} if true\n')
     w("expectation-unknown-key", META.format(n=next(n)).replace("#   requires:", "#   expectation: [vpc.colour]\n#   requires:") + body)
+    # Accepted by the parser, rejected when regorus compiles the modules (a load error) or
+    # resolves the call (at evaluation): both located in this file, never in the library.
+    w("unsafe-variable", META.format(n=next(n)) + body.replace("some v in input.aws.ec2.vpcs", "walk(input.aws, [path, v])\n\tcount(path) == 3"))
+    w("unknown-function", META.format(n=next(n)) + body.replace("some v in input.aws.ec2.vpcs", "some v in input.aws.ec2.vpcs\n\tnot_a.function(v)"))
 
 
 def plans():

@@ -122,7 +122,8 @@ pub fn plan(
     spec: &Architecture,
     home_region: &str,
 ) -> Plan {
-    let values = inventory.resource_values();
+    let arns = findings.iter().map(|f| f.resource.arn.as_str()).collect();
+    let values = inventory.resource_values_of(&arns);
     let by_arn = by_arn(&values);
     let entries = findings
         .iter()
@@ -151,7 +152,10 @@ pub fn mark_fixable(findings: &mut [Finding], inventory: &Inventory, spec: &Arch
     if !findings.iter().any(|f| f.remediation.fix.is_some()) {
         return;
     }
-    let values = inventory.resource_values();
+    let values = {
+        let arns = findings.iter().map(|f| f.resource.arn.as_str()).collect();
+        inventory.resource_values_of(&arns)
+    };
     let by_arn = by_arn(&values);
     for f in findings.iter_mut() {
         let fixable = f.remediation.fix.is_some()
@@ -240,7 +244,12 @@ fn stable(v: &Value) -> Value {
 /// The entries whose resource changed since planning (compared on every attribute except
 /// [`VOLATILE`] ones), as `(resource ARN, what changed)`.
 pub fn stale(plan: &Plan, now: &Inventory) -> Vec<(String, String)> {
-    let values = now.resource_values();
+    let arns = plan
+        .entries
+        .iter()
+        .map(|e| e.resource.arn.as_str())
+        .collect();
+    let values = now.resource_values_of(&arns);
     let by_arn = by_arn(&values);
     let mut out = Vec::new();
     for e in plan.entries.iter().filter(|e| e.kind == EntryKind::Fix) {
