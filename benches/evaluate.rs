@@ -1,11 +1,17 @@
 //! Policy evaluation benchmark: `cargo bench --bench evaluate`.
 //!
 //! Generates inventories of 1k, 10k and 100k resources (the reference architecture plus
-//! synthetic security groups with rules, subnets, roles with inline policies, buckets, log
-//! groups and alarms; ~1% of them drifted so the rules have findings to produce), evaluates the
-//! whole built-in policy library on each, and prints the evaluation time, the findings, and the
-//! peak RSS. Each size runs in a fresh child process so its peak RSS is its own.
-//! `ARCHAUDIT_BENCH_SIZES=1000,5000` overrides the sizes.
+//! synthetic security groups with rules, subnets, roles with trust and inline policies,
+//! buckets with policies, log groups and alarms; ~1% of them drifted so the rules have findings
+//! to produce), evaluates the whole built-in policy library on each, and prints the evaluation
+//! time, the findings, and the peak RSS. Each size runs in a fresh child process so its peak RSS is its own.
+//!
+//! Then, end to end: the same sizes written as inventory files (the reference plus security
+//! groups, subnets, roles and buckets in equal parts, as the reliability issue measures) and
+//! scanned by the release binary, `archaudit scan --inventory F --format json -o R` — load,
+//! evaluate and report, as a user runs it — reporting wall time and the process's peak RSS.
+//! `ARCHAUDIT_BENCH_SIZES=1000,5000` overrides the sizes; `ARCHAUDIT_BENCH_KEEP=DIR` keeps the
+//! end-to-end inventories and reports in DIR.
 
 use std::process::Command;
 use std::time::Instant;
@@ -28,70 +34,113 @@ fn peak_rss_mib() -> f64 {
         / 1024.0
 }
 
-/// The reference inventory plus `n` synthetic resources spread over six kinds.
-fn generate(n: usize) -> Inventory {
+/// The synthetic kinds, in the order resources are dealt to them.
+#[derive(Clone, Copy)]
+enum Kind {
+    SecurityGroup,
+    Subnet,
+    Role,
+    Bucket,
+    LogGroup,
+    Alarm,
+}
+
+/// The evaluation benchmark's mix: six kinds, so every area of the library has work.
+const SIX: &[Kind] = &[
+    Kind::SecurityGroup,
+    Kind::Subnet,
+    Kind::Role,
+    Kind::Bucket,
+    Kind::LogGroup,
+    Kind::Alarm,
+];
+
+/// The reliability issue's mix for the end-to-end figure: security groups, subnets, roles
+/// and buckets in equal parts.
+const FOUR: &[Kind] = &[Kind::SecurityGroup, Kind::Subnet, Kind::Role, Kind::Bucket];
+
+/// The reference inventory plus `n` synthetic resources dealt in turn to `kinds`; one in a
+/// hundred of each kind is drifted.
+fn generate(n: usize, kinds: &[Kind]) -> Inventory {
     let mut inv: Value = serde_json::from_str(REFERENCE).unwrap();
     let acct = "123456789012";
-    let per = n / 6;
     let aws = inv["aws"].as_object_mut().unwrap();
-    let ec2 = aws["ec2"].as_object_mut().unwrap();
-    ec2["vpcs"].as_array_mut().unwrap().push(json!({"arn": format!("arn:aws:ec2:us-east-1:{acct}:vpc/vpc-bench"), "id": "vpc-bench", "region": "us-east-1", "account_id": acct, "tags": {}, "cidr_block": "10.8.0.0/16", "cidr_blocks": ["10.8.0.0/16"], "is_default": false, "state": "available", "enable_dns_support": true, "enable_dns_hostnames": true}));
-    for i in 0..per {
-        let id = format!("sg-bench{i:08}");
-        let open = if i % 100 == 0 {
-            "0.0.0.0/0"
-        } else {
-            "10.0.0.0/8"
+    aws["ec2"]["vpcs"].as_array_mut().unwrap().push(json!({"arn": format!("arn:aws:ec2:us-east-1:{acct}:vpc/vpc-bench"), "id": "vpc-bench", "region": "us-east-1", "account_id": acct, "tags": {}, "cidr_block": "10.8.0.0/16", "cidr_blocks": ["10.8.0.0/16"], "is_default": false, "state": "available", "enable_dns_support": true, "enable_dns_hostnames": true}));
+    let per = n / kinds.len();
+    for j in 0..n {
+        let (kind, i) = (kinds[j % kinds.len()], j / kinds.len());
+        let (service, list, item) = match kind {
+            Kind::SecurityGroup => {
+                let id = format!("sg-bench{i:08}");
+                let open = if i % 100 == 0 {
+                    "0.0.0.0/0"
+                } else {
+                    "10.0.0.0/8"
+                };
+                (
+                    "ec2",
+                    "security_groups",
+                    json!({
+                        "arn": format!("arn:aws:ec2:us-east-1:{acct}:security-group/{id}"), "id": id, "region": "us-east-1", "account_id": acct, "tags": {"Name": format!("bench-{i}")},
+                        "name": format!("bench-{i}"), "description": "bench", "vpc_id": "vpc-bench",
+                        "ingress": [
+                            {"protocol": "tcp", "from_port": 22, "to_port": 22, "peer": {"type": "cidr_ipv4", "value": open}, "rule_id": format!("sgr-a{i:08}")},
+                            {"protocol": "tcp", "from_port": 8000, "to_port": 8000, "peer": {"type": "security_group", "value": format!("sg-bench{:08}", (i + 1) % per.max(1))}, "rule_id": format!("sgr-b{i:08}")}
+                        ],
+                        "egress": [{"protocol": "all", "from_port": 0, "to_port": 65535, "peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"}, "rule_id": format!("sgr-c{i:08}")}]
+                    }),
+                )
+            }
+            Kind::Subnet => {
+                let sid = format!("subnet-bench{i:08}");
+                (
+                    "ec2",
+                    "subnets",
+                    json!({
+                        "arn": format!("arn:aws:ec2:us-east-1:{acct}:subnet/{sid}"), "id": sid, "region": "us-east-1", "account_id": acct, "tags": {"Name": format!("bench-{i}")},
+                        "vpc_id": "vpc-bench", "cidr_block": format!("10.8.{}.{}/28", (i / 16) % 256, (i % 16) * 16), "availability_zone": "us-east-1a",
+                        "map_public_ip_on_launch": i % 100 == 0, "default_for_az": false, "state": "available"
+                    }),
+                )
+            }
+            Kind::Role => (
+                "iam",
+                "roles",
+                json!({
+                    "arn": format!("arn:aws:iam::{acct}:role/bench-{i}"), "id": format!("bench-{i}"), "region": "global", "account_id": acct, "tags": {"team": "bench"}, "path": "/",
+                    "trust_policy": {"statements": [{"effect": "Allow", "action": ["sts:AssumeRole"], "resource": [], "principal": {"service": ["lambda.amazonaws.com"]}, "condition": {"StringEquals": {"aws:SourceAccount": [acct]}}}]},
+                    "attached_policies": [], "inline_policies": [{"name": "p", "document": {"statements": [{"effect": "Allow", "action": [if i % 100 == 0 { "s3:*" } else { "s3:GetObject" }], "resource": [format!("arn:aws:s3:::bench-{i}/*")]}]}}]
+                }),
+            ),
+            Kind::Bucket => (
+                "s3",
+                "buckets",
+                json!({
+                    "arn": format!("arn:aws:s3:::bench-{i:08}"), "id": format!("bench-{i:08}"), "region": "us-east-1", "account_id": acct, "tags": {},
+                    "versioning": if i % 100 == 0 { "suspended" } else { "enabled" }, "mfa_delete": false, "encryption": {"algorithm": "AES256", "bucket_key_enabled": false},
+                    "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true},
+                    "policy": {"statements": [{"sid": "DenyInsecureTransport", "effect": "Deny", "action": ["s3:*"], "resource": [format!("arn:aws:s3:::bench-{i:08}/*")], "principal": {"aws": ["*"]}, "condition": {"Bool": {"aws:SecureTransport": ["false"]}}}]}
+                }),
+            ),
+            Kind::LogGroup => {
+                let mut g = json!({"arn": format!("arn:aws:logs:us-east-1:{acct}:log-group:/bench/{i}"), "id": format!("/bench/{i}"), "region": "us-east-1", "account_id": acct});
+                if i % 100 != 0 {
+                    g["retention_in_days"] = json!(30);
+                }
+                ("logs", "log_groups", g)
+            }
+            Kind::Alarm => (
+                "cloudwatch",
+                "alarms",
+                json!({
+                    "arn": format!("arn:aws:cloudwatch:us-east-1:{acct}:alarm:bench-{i}"), "id": format!("bench-{i}"), "region": "us-east-1", "account_id": acct,
+                    "namespace": "AWS/ECS", "metric_name": "CPUUtilization", "dimensions": {"ClusterName": "bench", "ServiceName": format!("s{i}")},
+                    "statistic": "Average", "comparison_operator": "GreaterThanThreshold", "threshold": 80.0, "period": 60, "evaluation_periods": 1,
+                    "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:t"], "ok_actions": [], "insufficient_data_actions": [], "state": "OK"
+                }),
+            ),
         };
-        ec2["security_groups"].as_array_mut().unwrap().push(json!({
-            "arn": format!("arn:aws:ec2:us-east-1:{acct}:security-group/{id}"), "id": id, "region": "us-east-1", "account_id": acct, "tags": {},
-            "name": format!("bench-{i}"), "description": "bench", "vpc_id": "vpc-bench",
-            "ingress": [
-                {"protocol": "tcp", "from_port": 22, "to_port": 22, "peer": {"type": "cidr_ipv4", "value": open}, "rule_id": format!("sgr-a{i:08}")},
-                {"protocol": "tcp", "from_port": 8000, "to_port": 8000, "peer": {"type": "security_group", "value": format!("sg-bench{:08}", (i + 1) % per.max(1))}, "rule_id": format!("sgr-b{i:08}")}
-            ],
-            "egress": [{"protocol": "all", "from_port": 0, "to_port": 65535, "peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"}, "rule_id": format!("sgr-c{i:08}")}]
-        }));
-        let sid = format!("subnet-bench{i:08}");
-        ec2["subnets"].as_array_mut().unwrap().push(json!({
-            "arn": format!("arn:aws:ec2:us-east-1:{acct}:subnet/{sid}"), "id": sid, "region": "us-east-1", "account_id": acct, "tags": {},
-            "vpc_id": "vpc-bench", "cidr_block": format!("10.8.{}.{}/28", (i / 16) % 256, (i % 16) * 16), "availability_zone": "us-east-1a",
-            "map_public_ip_on_launch": false, "default_for_az": false, "state": "available"
-        }));
-    }
-    let iam = aws["iam"].as_object_mut().unwrap();
-    for i in 0..per {
-        iam["roles"].as_array_mut().unwrap().push(json!({
-            "arn": format!("arn:aws:iam::{acct}:role/bench-{i}"), "id": format!("bench-{i}"), "region": "global", "account_id": acct, "tags": {}, "path": "/",
-            "trust_policy": {"statements": [{"effect": "Allow", "action": ["sts:AssumeRole"], "resource": [], "principal": {"service": ["lambda.amazonaws.com"]}}]},
-            "attached_policies": [], "inline_policies": [{"name": "p", "document": {"statements": [{"effect": "Allow", "action": ["s3:GetObject"], "resource": [format!("arn:aws:s3:::bench-{i}/*")]}]}}]
-        }));
-    }
-    let s3 = aws["s3"].as_object_mut().unwrap();
-    for i in 0..per {
-        s3["buckets"].as_array_mut().unwrap().push(json!({
-            "arn": format!("arn:aws:s3:::bench-{i:08}"), "id": format!("bench-{i:08}"), "region": "us-east-1", "account_id": acct, "tags": {},
-            "versioning": if i % 100 == 0 { "suspended" } else { "enabled" }, "mfa_delete": false, "encryption": {"algorithm": "AES256", "bucket_key_enabled": false},
-            "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true},
-            "policy": {"statements": []}
-        }));
-    }
-    let logs = aws["logs"].as_object_mut().unwrap();
-    for i in 0..per {
-        let mut g = json!({"arn": format!("arn:aws:logs:us-east-1:{acct}:log-group:/bench/{i}"), "id": format!("/bench/{i}"), "region": "us-east-1", "account_id": acct});
-        if i % 100 != 0 {
-            g["retention_in_days"] = json!(30);
-        }
-        logs["log_groups"].as_array_mut().unwrap().push(g);
-    }
-    let cw = aws["cloudwatch"].as_object_mut().unwrap();
-    for i in 0..(n - 5 * per) {
-        cw["alarms"].as_array_mut().unwrap().push(json!({
-            "arn": format!("arn:aws:cloudwatch:us-east-1:{acct}:alarm:bench-{i}"), "id": format!("bench-{i}"), "region": "us-east-1", "account_id": acct,
-            "namespace": "AWS/ECS", "metric_name": "CPUUtilization", "dimensions": {"ClusterName": "bench", "ServiceName": format!("s{i}")},
-            "statistic": "Average", "comparison_operator": "GreaterThanThreshold", "threshold": 80.0, "period": 60, "evaluation_periods": 1,
-            "actions_enabled": true, "alarm_actions": ["arn:aws:sns:us-east-1:123456789012:t"], "ok_actions": [], "insufficient_data_actions": [], "state": "OK"
-        }));
+        aws[service][list].as_array_mut().unwrap().push(item);
     }
     let mut inventory: Inventory = serde_json::from_value(inv).unwrap();
     inventory.sort();
@@ -99,9 +148,7 @@ fn generate(n: usize) -> Inventory {
 }
 
 fn child(n: usize) {
-    let started = Instant::now();
-    let inventory = generate(n);
-    let generated = started.elapsed().as_secs_f64();
+    let inventory = generate(n, SIX);
     if let Ok(path) = std::env::var("ARCHAUDIT_BENCH_DUMP") {
         std::fs::write(path, serde_json::to_string(&inventory).unwrap()).unwrap();
         return;
@@ -128,7 +175,6 @@ fn child(n: usize) {
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let best = times[0];
-    let _ = generated;
     println!(
         "{n:>7} resources: evaluate {:>8.3} s (best of 3; median {:.3} s), {:>6.1} µs/resource, {} policies loaded in {:.3} s, {findings} findings, peak RSS {:.0} MiB",
         best,
@@ -137,6 +183,64 @@ fn child(n: usize) {
         set.policies().len(),
         load,
         peak_rss_mib()
+    );
+}
+
+/// Wall seconds and peak RSS (MiB) of one run of `command`, from the kernel's accounting of
+/// that child alone (`wait4`).
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which `Child::wait` cannot replace
+fn measure(command: &mut Command) -> (f64, f64, i32) {
+    let started = Instant::now();
+    let child = command.spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data the kernel fills; `pid` is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    let wall = started.elapsed().as_secs_f64();
+    (
+        wall,
+        usage.ru_maxrss as f64 / 1024.0,
+        libc::WEXITSTATUS(status),
+    )
+}
+
+/// End to end, as a user runs it: `archaudit scan --inventory FILE --format json -o FILE`
+/// (load + evaluate + report) on the reference plus `n` resources in the issue's mix, three
+/// runs of the release binary.
+fn end_to_end(n: usize) {
+    // ARCHAUDIT_BENCH_KEEP=DIR keeps the inventory and the report there (for profiling).
+    let temp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("ARCHAUDIT_BENCH_KEEP")
+        .map_or_else(|| temp.path().to_owned(), std::path::PathBuf::from);
+    let input = dir.join(format!("inventory-{n}.json"));
+    let report = dir.join(format!("report-{n}.json"));
+    let inventory = generate(n, FOUR);
+    std::fs::write(&input, serde_json::to_vec(&inventory).unwrap()).unwrap();
+    let size = std::fs::metadata(&input).unwrap().len() as f64 / 1e6;
+    drop(inventory);
+    let mut runs: Vec<(f64, f64)> = (0..3)
+        .map(|_| {
+            let (wall, peak, code) = measure(
+                Command::new(env!("CARGO_BIN_EXE_archaudit"))
+                    .args(["scan", "--inventory"])
+                    .arg(&input)
+                    .args(["--format", "json", "--fail-on", "never", "-o"])
+                    .arg(&report)
+                    .stderr(std::process::Stdio::null()),
+            );
+            assert_eq!(code, 0, "scan of {n} resources exited {code}");
+            (wall, peak)
+        })
+        .collect();
+    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    runs.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+    println!(
+        "{n:>7} resources end to end ({size:.0} MB inventory): wall {:.3} s (best of 3; median {:.3} s), peak RSS {:.0} MiB (median run), {} findings",
+        runs[0].0,
+        runs[1].0,
+        runs[1].1,
+        report["findings"].as_array().map_or(0, Vec::len)
     );
 }
 
@@ -158,11 +262,17 @@ fn main() {
         "policy evaluation, {} rayon threads",
         rayon::current_num_threads()
     );
-    for n in sizes {
+    for &n in &sizes {
         let status = Command::new(std::env::current_exe().unwrap())
             .args(["--child", &n.to_string()])
             .status()
             .unwrap();
         assert!(status.success(), "size {n} failed");
+    }
+    println!(
+        "end to end: the reference plus security groups, subnets, roles and buckets in equal parts"
+    );
+    for &n in &sizes {
+        end_to_end(n);
     }
 }
