@@ -256,7 +256,10 @@ fn end_to_end(n: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if !args.iter().any(|a| a == "--bench" || a == "--child" || a == "--write") {
+    if !args
+        .iter()
+        .any(|a| a == "--bench" || a == "--child" || a == "--write")
+    {
         eprintln!("evaluation benchmark: run it with `cargo bench --bench evaluate`");
         return;
     }
