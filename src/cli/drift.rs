@@ -194,3 +194,47 @@ fn state_bucket(inventory: &Inventory, config: &crate::config::Config) -> anyhow
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::state_bucket;
+    use crate::config::{Config, DEFAULT_TOML};
+    use crate::inventory::Inventory;
+
+    fn reference() -> Inventory {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference.json");
+        Inventory::load(&path).unwrap()
+    }
+
+    #[test]
+    fn the_state_bucket_must_be_exactly_one() {
+        let mut inventory = reference();
+        let config = Config::default_config();
+        let one = state_bucket(&inventory, &config).unwrap();
+        assert_eq!(one, "archaudit-terraform-state-123456789012");
+
+        let none = DEFAULT_TOML
+            .replace("*terraform-state*", "*no-such-bucket*")
+            .replace("tag_value = \"terraform-state\"", "tag_value = \"none\"");
+        let none = Config::parse(&none, "none.toml").unwrap();
+        let err = state_bucket(&inventory, &none).unwrap_err().to_string();
+        assert!(
+            err.contains("no bucket matches the state bucket of none.toml"),
+            "{err}"
+        );
+
+        let mut twin = inventory.aws.s3.buckets[0].clone();
+        twin.meta.id = "other-terraform-state".to_owned();
+        twin.meta.arn = "arn:aws:s3:::other-terraform-state".to_owned();
+        inventory.aws.s3.buckets.push(twin);
+        let err = state_bucket(&inventory, &config).unwrap_err().to_string();
+        assert!(
+            err.contains("several buckets match the state bucket of"),
+            "{err}"
+        );
+        assert!(
+            err.contains("archaudit-terraform-state-123456789012, other-terraform-state"),
+            "{err}"
+        );
+    }
+}
