@@ -181,9 +181,10 @@ impl PolicySet {
         self.engine
             .add_data(value)
             .map_err(|e| invalid("archaudit.toml", 0, &e.to_string()))?;
-        // Compile now: regorus analyses the modules on the first evaluation, so an unknown
-        // function or an unsafe variable would otherwise surface mid-scan, attributed to
-        // whichever rule ran first. Every evaluation's engine clone then starts compiled.
+        // Compile now: regorus analyses the modules on the first evaluation, so an unsafe
+        // variable would otherwise surface mid-scan, attributed to whichever rule ran first.
+        // (An unknown function is found only when called: an evaluation error of its policy.)
+        // Every evaluation's engine clone then starts compiled.
         self.engine
             .eval_query("true".to_owned(), false)
             .map(drop)
