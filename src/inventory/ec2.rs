@@ -128,6 +128,7 @@ pub struct RouteTable {
 
 /// One route.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Route {
     /// Destination: an IPv4 or IPv6 CIDR, or a prefix list id.
     pub destination: String,
@@ -241,6 +242,7 @@ pub struct SecurityGroup {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[serde(deny_unknown_fields)]
 pub struct SecurityGroupRule {
     /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `all` (AWS `-1`).
     pub protocol: String,

@@ -81,6 +81,7 @@ pub struct Service {
 
 /// A service's awsvpc network configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkConfiguration {
     /// Subnets, sorted.
     pub subnets: Vec<String>,
@@ -92,6 +93,7 @@ pub struct NetworkConfiguration {
 
 /// A load balancer binding of a service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceLoadBalancer {
     /// Target group ARN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +108,7 @@ pub struct ServiceLoadBalancer {
 
 /// A service's deployment configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Deployment {
     /// Deployment controller (`ECS`, `CODE_DEPLOY`, `EXTERNAL`).
     pub controller: String,
@@ -156,6 +159,7 @@ pub struct TaskDefinition {
 
 /// A container definition, with secrets kept as references and environment values redacted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Container {
     /// Container name.
     pub name: String,
@@ -183,6 +187,7 @@ pub struct Container {
 
 /// A container port mapping.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PortMapping {
     /// Container port.
     pub container_port: i32,
@@ -195,6 +200,7 @@ pub struct PortMapping {
 
 /// A container's log configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LogConfiguration {
     /// Log driver (`awslogs`, `awsfirelens`, …).
     pub driver: String,
@@ -205,6 +211,7 @@ pub struct LogConfiguration {
 
 /// A secret reference: where the value comes from, never the value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SecretRef {
     /// Environment variable name inside the container.
     pub name: String,
@@ -216,6 +223,7 @@ pub struct SecretRef {
 
 /// A plain environment variable, with its value redacted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EnvVar {
     /// Variable name.
     pub name: String,

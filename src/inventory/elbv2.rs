@@ -97,6 +97,7 @@ pub struct ListenerRule {
 
 /// A listener or rule action, typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Action {
     /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, `authenticate-cognito`.
     #[serde(rename = "type")]
@@ -117,6 +118,7 @@ pub struct Action {
 
 /// A redirect action's target. `#{protocol}`-style placeholders are kept as AWS reports them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Redirect {
     /// `HTTP`, `HTTPS` or `#{protocol}`.
     pub protocol: String,
@@ -157,6 +159,7 @@ pub struct TargetGroup {
 
 /// A target group's health check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HealthCheck {
     /// Whether health checks are enabled.
     pub enabled: bool,

@@ -56,6 +56,7 @@ pub struct Role {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[serde(deny_unknown_fields)]
 pub struct AttachedPolicy {
     /// Policy ARN (its document is in `iam.policies`).
     pub arn: String,
@@ -67,6 +68,7 @@ pub struct AttachedPolicy {
 
 /// An inline policy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InlinePolicy {
     /// Policy name.
     pub name: String,
@@ -116,6 +118,7 @@ pub struct User {
 
 /// An access key's metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AccessKey {
     /// Access key id.
     pub access_key_id: String,

@@ -170,6 +170,49 @@ pub struct ResourceMeta {
     /// Attribute names that could not be collected for this resource (see `gaps`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub unknown: BTreeSet<String>,
+    /// Rejects a key that is neither the kind's nor one of these (see [`NoOtherKeys`]).
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub no_other_keys: NoOtherKeys,
+}
+
+/// Takes the place of `deny_unknown_fields`, which serde cannot apply to a struct with a
+/// flattened field: flattened last into [`ResourceMeta`] (itself flattened into every
+/// resource), it receives the keys neither the resource nor the common fields took, and
+/// rejects the first. A misspelt attribute in an inventory is an error at its resource, not a
+/// silently missing value. It writes nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoOtherKeys;
+
+impl Serialize for NoOtherKeys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NoOtherKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = NoOtherKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("no keys besides the resource's attributes")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NoOtherKeys, A::Error> {
+                match map.next_key::<String>()? {
+                    Some(key) => Err(serde::de::Error::custom(format_args!(
+                        "unknown field `{key}`: not an attribute of this resource kind (see schema/inventory.schema.json)"
+                    ))),
+                    None => Ok(NoOtherKeys),
+                }
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
 }
 
 impl ResourceMeta {
@@ -182,6 +225,7 @@ impl ResourceMeta {
             account_id: account_id.to_owned(),
             tags: Some(tags),
             unknown: BTreeSet::new(),
+            no_other_keys: NoOtherKeys,
         }
     }
 

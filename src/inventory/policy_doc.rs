@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// A parsed IAM policy document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyDocument {
     /// The `Version` element (`2012-10-17`), when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,6 +26,7 @@ pub struct PolicyDocument {
 
 /// One statement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Statement {
     /// Statement id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -59,6 +59,7 @@ pub enum Versioning {
 
 /// Default encryption.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Encryption {
     /// `AES256`, `aws:kms`, `aws:kms:dsse`, or `none`.
     pub algorithm: String,
@@ -71,6 +72,7 @@ pub struct Encryption {
 
 /// The four public-access-block switches.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublicAccessBlock {
     /// Reject new public ACLs.
     pub block_public_acls: bool,

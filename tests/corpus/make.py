@@ -84,6 +84,9 @@ def inventories():
     w("comment", "// collected by hand\n" + REF_TEXT)
     w("account-id-number", inv(meta__account_id=123456789012))
     w("gaps-not-a-list", inv(gaps="none"))
+    # A misspelt attribute, in a resource (flattened common fields) and in a nested object.
+    w("resource-unknown-attribute", REF_TEXT.replace('"map_public_ip_on_launch": true', '"map_public_ip_on_launch": true, "assign_ipv6_on_creation": true', 1))
+    w("statement-unknown-attribute", REF_TEXT.replace('"effect": "Allow"', '"effect": "Allow", "principals": {}', 1))
 
 
 def configs():
