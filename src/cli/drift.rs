@@ -201,14 +201,9 @@ mod tests {
     use crate::config::{Config, DEFAULT_TOML};
     use crate::inventory::Inventory;
 
-    fn reference() -> Inventory {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference.json");
-        Inventory::load(&path).unwrap()
-    }
-
     #[test]
     fn the_state_bucket_must_be_exactly_one() {
-        let mut inventory = reference();
+        let mut inventory = Inventory::reference();
         let config = Config::default_config();
         let one = state_bucket(&inventory, &config).unwrap();
         assert_eq!(one, "archaudit-terraform-state-123456789012");

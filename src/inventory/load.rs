@@ -38,7 +38,17 @@ pub enum LoadError {
     },
 }
 
+/// The reference architecture's inventory (`fixtures/reference.json`): the data
+/// `archaudit policy test` starts from, and the unit tests' reference.
+pub const REFERENCE_FIXTURE: &str = include_str!("../../fixtures/reference.json");
+
 impl Inventory {
+    /// [`REFERENCE_FIXTURE`], parsed (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn reference() -> Inventory {
+        Inventory::from_json(REFERENCE_FIXTURE, "fixtures/reference.json").unwrap()
+    }
+
     /// Reads and validates an inventory JSON file.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
         let display = path.display().to_string();

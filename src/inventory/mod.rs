@@ -30,7 +30,7 @@ pub mod policy_doc;
 pub mod registry;
 mod values;
 
-pub use load::LoadError;
+pub use load::{LoadError, REFERENCE_FIXTURE};
 pub use map::SortedMap;
 pub use registry::CHILD_KINDS;
 pub mod s3;

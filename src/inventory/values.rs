@@ -38,11 +38,6 @@ impl Inventory {
 mod tests {
     use super::*;
 
-    fn reference() -> Inventory {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference.json");
-        Inventory::load(&path).unwrap()
-    }
-
     /// What the values were before they were built per resource: the whole `aws` serialized
     /// once and cut into resources.
     fn by_whole_document(inventory: &Inventory) -> ResourceValues {
@@ -70,7 +65,7 @@ mod tests {
 
     #[test]
     fn every_resource_and_singleton_has_its_value() {
-        let inventory = reference();
+        let inventory = Inventory::reference();
         let values = inventory.resource_values();
         assert_eq!(values, by_whole_document(&inventory));
         let singleton = "s3.account_public_access_block".to_owned();
@@ -79,7 +74,7 @@ mod tests {
 
     #[test]
     fn only_the_resources_asked_for_are_serialized() {
-        let inventory = reference();
+        let inventory = Inventory::reference();
         let all = inventory.resource_values();
         let ((kind, arn), value) = all.iter().nth(3).unwrap();
         let keys: BTreeSet<&str> = [arn.as_str(), "arn:aws:ec2:nowhere"].into_iter().collect();

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{invalid, new_engine, PolicyError, PolicySet};
 
 /// The reference inventory the Rego tests start from.
-pub const REFERENCE_FIXTURE: &str = include_str!("../../fixtures/reference.json");
+pub use crate::inventory::REFERENCE_FIXTURE;
 
 /// One test's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]

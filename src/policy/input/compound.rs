@@ -38,49 +38,28 @@ impl<'a> Seq<'a> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
+/// serde splits "an array under construction" into four traits (two method names): one body.
+macro_rules! seq_traits {
+    ($($tr:ident :: $method:ident),+) => {$(
+        impl ser::$tr for Seq<'_> {
+            type Ok = Value;
+            type Error = InputError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Value, InputError> {
+                self.finish()
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
-}
+seq_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// An object (a map, a struct, or a struct variant's object) under construction.
 pub struct Map<'a> {
@@ -157,32 +136,24 @@ impl ser::SerializeMap for Map<'_> {
     }
 }
 
-impl ser::SerializeStruct for Map<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), InputError> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
+/// A struct and a struct variant's object take fields the same way.
+macro_rules! struct_traits {
+    ($($tr:ident),+) => {$(
+        impl ser::$tr for Map<'_> {
+            type Ok = Value;
+            type Error = InputError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), InputError> {
+                self.field(name, value)
+            }
+            fn end(self) -> Result<Value, InputError> {
+                self.finish()
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeStructVariant for Map<'_> {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), InputError> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        self.finish()
-    }
-}
+struct_traits!(SerializeStruct, SerializeStructVariant);
