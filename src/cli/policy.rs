@@ -42,7 +42,12 @@ pub(super) fn list(args: &PolicyArgs, format: Format) -> anyhow::Result<u8> {
                     p.meta.custom.id.clone(),
                     p.meta.custom.severity.as_str().to_owned(),
                     p.meta.title.clone(),
-                    p.meta.custom.remediation.fix.clone().unwrap_or_default(),
+                    p.meta
+                        .custom
+                        .remediation
+                        .fix
+                        .map(|f| f.to_string())
+                        .unwrap_or_default(),
                 ]);
             }
             format!("{table}\n{} policies\n", set.policies().len()).into_bytes()

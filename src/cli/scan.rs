@@ -33,8 +33,8 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
         terraform: terraform.as_ref(),
     };
     let mut report = crate::scan::scan_with(&inventory, &config, &policies, today(), context)?;
-    // Offer `archaudit fix --finding …` where, and only where, the planner would apply a fix.
-    crate::fix::mark_fixable(&mut report.findings, &inventory, &config.architecture);
+    // Where the planner would apply a fix: the command it runs, and `archaudit fix --finding …`.
+    crate::fix::offer_fixes(&mut report.findings, &inventory, &config.architecture);
     let diagram = if args.out.wants_markdown() {
         crate::scan::diagram(&inventory, &policies, &report)?
     } else {

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Drift, LiveRef, CHANGED, MISSING, UNMANAGED};
 use crate::finding::{
-    display, fingerprint, Finding, Remediation, ResourceRef, Severity, SourceLocation,
+    display, fingerprint, Details, Finding, Remediation, ResourceRef, Severity, SourceLocation,
 };
 use crate::terraform::Terraform;
 use crate::tfstate::Declared;
@@ -74,7 +74,7 @@ pub(super) fn finding(d: &Drift, terraform: Option<&Terraform>) -> Finding {
                 actual: actual.clone(),
                 expected_display: display(expected),
                 actual_display: display(actual),
-                details,
+                details: Details::free(details),
                 remediation: Remediation {
                     summary: format!("Restore it with `terraform apply` ({address}), or change the configuration to keep the new value after review."),
                     terraform: Some(format!("terraform apply -target='{address}'")),
@@ -118,7 +118,7 @@ fn unmanaged(r: &LiveRef) -> Finding {
         actual: json!("not in any state"),
         expected_display: "declared in a Terraform state".into(),
         actual_display: "not in any state".into(),
-        details: Map::new(),
+        details: Details::default(),
         remediation: Remediation {
             summary: "Import it into Terraform and review it, or delete it if nobody needs it."
                 .into(),
@@ -166,7 +166,7 @@ fn missing(m: &Declared, terraform: Option<&Terraform>) -> Finding {
         actual: Value::Null,
         expected_display: "exists".into(),
         actual_display: "missing".into(),
-        details,
+        details: Details::free(details),
         remediation: Remediation {
             summary: format!("Re-create it with `terraform apply`, or remove `{}` from the configuration and `terraform state rm` it if the deletion was intended.", m.address),
             terraform: Some(format!("terraform apply -target='{}'", m.address)),

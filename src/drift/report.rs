@@ -35,6 +35,7 @@ pub fn report(
             if f.location.is_none() {
                 let file = f
                     .details
+                    .raw()
                     .get("state")
                     .and_then(Value::as_str)
                     .unwrap_or(&first_state);

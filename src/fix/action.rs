@@ -8,50 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A security-group ingress rule to authorize.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ingress {
-    /// `tcp`.
-    pub protocol: String,
-    /// One port.
-    pub port: u16,
-    /// An IPv4 or IPv6 CIDR source…
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cidr: Option<String>,
-    /// …or a security-group source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_group: Option<String>,
-}
-
-/// A CloudWatch alarm to put.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alarm {
-    /// Alarm name.
-    pub name: String,
-    /// `AWS/ECS`.
-    pub namespace: String,
-    /// `MemoryUtilization`.
-    pub metric: String,
-    /// Dimension ClusterName.
-    pub cluster: String,
-    /// Dimension ServiceName.
-    pub service: String,
-    /// `Average`.
-    pub statistic: String,
-    /// Seconds.
-    pub period: i32,
-    /// Periods.
-    pub evaluation_periods: i32,
-    /// Threshold.
-    pub threshold: f64,
-    /// `GreaterThanThreshold`.
-    pub comparison: String,
-    /// SNS topics notified on alarm.
-    pub actions: Vec<String>,
-    /// SNS topics notified on recovery.
-    #[serde(default)]
-    pub ok_actions: Vec<String>,
-}
+pub use crate::finding::fix::{Alarm, Ingress};
 
 /// One change to the account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,4 +15,4 @@ pub mod apply;
 pub mod plan;
 
 pub use action::Action;
-pub use plan::{mark_fixable, plan, stale, Entry, EntryKind, Plan, Step, PLAN_VERSION};
+pub use plan::{offer_fixes, plan, stale, Entry, EntryKind, Plan, Step, PLAN_VERSION};

@@ -235,7 +235,7 @@ fn rule_result(
         severity: meta.custom.severity,
         tags,
         related_resources: meta.related_resources.clone(),
-        fix: r.fix.clone(),
+        fix: r.fix,
         reads: policy.reads.iter().map(|k| (*k).to_owned()).collect(),
         anchors: meta.custom.anchors.clone(),
         status,

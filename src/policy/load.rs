@@ -124,11 +124,13 @@ impl PolicySet {
             });
         }
         policies.sort_by(|a, b| a.meta.custom.id.cmp(&b.meta.custom.id));
-        let ast = engine
+        let ast: Vec<serde_json::Value> = engine
             .get_ast_as_json()
+            .and_then(|text| Ok(serde_json::from_str(&text)?))
             .map_err(|e| invalid("<policies>", 0, &e.to_string()))?;
-        let deps =
-            Dependencies::analyze(&ast).map_err(|(path, line, m)| invalid(&path, line, &m))?;
+        let deps = Dependencies::analyze_modules(&ast)
+            .map_err(|(path, line, m)| invalid(&path, line, &m))?;
+        super::contract::check(&policies, &sources, &ast)?;
         let anchor_names = deps.anchors();
         for p in &mut policies {
             p.reads = deps.kinds(&p.package);

@@ -97,10 +97,19 @@ pub fn parse(source: &str) -> Result<Parsed, (usize, String)> {
         .join("\n");
     let first_yaml_line = start + header + 2;
     let meta: PolicyMeta = serde_yaml_ng::from_str(&yaml).map_err(|e| {
-        let line = e
-            .location()
-            .map_or(first_yaml_line, |l| first_yaml_line + l.line() - 1);
-        (line, format!("invalid METADATA: {e}"))
+        let text = e.to_string();
+        // serde names the mapping an unknown value sits in; point at the value itself when
+        // the message quotes it (an unknown fix id).
+        let quoted = text
+            .split_once("unknown fix `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(id, _)| id);
+        let line = quoted
+            .and_then(|id| block[header + 1..].iter().position(|l| l.contains(id)))
+            .map(|i| first_yaml_line + i)
+            .or_else(|| e.location().map(|l| first_yaml_line + l.line() - 1))
+            .unwrap_or(first_yaml_line);
+        (line, format!("invalid METADATA: {text}"))
     })?;
     validate(&meta).map_err(|(needle, m)| {
         // Point at the offending line of the block when the message names a value in it.

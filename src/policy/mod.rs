@@ -16,6 +16,7 @@
 //! [`eval`] (evaluation and rule status), [`result`] (findings from `deny` results),
 //! [`engine`] (regorus settings and extensions).
 
+mod contract;
 mod deps;
 mod engine;
 mod eval;

@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::{Policy, PolicyError};
-use crate::finding::{display, fingerprint, Finding, Remediation, ResourceRef};
+use crate::finding::fix::Drifted;
+use crate::finding::{display, fingerprint, Details, Finding, Remediation, ResourceRef};
 use crate::inventory::Inventory;
 
 /// ARN → resource reference for the resources findings name (typically few), read from the
@@ -76,6 +78,35 @@ impl ResourceIndex {
     }
 }
 
+/// One element of a policy's `deny` set, as `policies/lib/result.rego` builds it. Unknown
+/// keys are errors: a misspelt key would otherwise be dropped without a word.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyResult {
+    /// What is wrong, one sentence.
+    msg: String,
+    /// The resource.
+    arn: String,
+    /// What drifted (part of the fingerprint).
+    #[serde(default)]
+    attribute: String,
+    /// Documented value.
+    #[serde(default)]
+    expected: Value,
+    /// Observed value.
+    #[serde(default)]
+    actual: Value,
+    /// The command that fixes it, filled in.
+    #[serde(default)]
+    cli: Option<String>,
+    /// What a person must supply or do.
+    #[serde(default)]
+    manual: Option<String>,
+    /// Structured values: for a policy naming a fix, that fix's parameters.
+    #[serde(default)]
+    details: Option<Map<String, Value>>,
+}
+
 pub(super) fn to_finding(
     policy: &Policy,
     r: &Value,
@@ -87,57 +118,33 @@ pub(super) fn to_finding(
         package: policy.package.clone(),
         message: format!("malformed finding {r}: {m}"),
     };
-    let msg = r
-        .get("msg")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("`msg` must be a string"))?;
-    let arn = r
-        .get("arn")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("`arn` must be a string"))?;
-    let attribute = r
-        .get("attribute")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let details = match r.get("details") {
-        None | Some(Value::Null) => serde_json::Map::new(),
-        Some(Value::Object(m)) => m.clone(),
-        Some(_) => return Err(bad("`details` must be an object")),
-    };
-    let text = |key: &str| -> Result<Option<String>, PolicyError> {
-        match r.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(bad(&format!("`{key}` must be a string"))),
-        }
-    };
+    let result = PolicyResult::deserialize(r).map_err(|e| bad(&e.to_string()))?;
     let custom = &policy.meta.custom;
-    let resource = index.get(arn);
+    let details = Details::new(result.details.unwrap_or_default(), custom.remediation.fix)
+        .map_err(|e| bad(&e))?;
+    let resource = index.get(&result.arn);
     let remediation = remediation(
         &custom.remediation,
-        text("cli")?,
-        text("manual")?,
+        result.cli,
+        result.manual,
         &resource,
-        attribute,
-        &details,
+        &result.attribute,
+        details.raw(),
     );
-    let print = fingerprint(&custom.id, arn, attribute);
-    let expected = r.get("expected").cloned().unwrap_or(Value::Null);
-    let actual = r.get("actual").cloned().unwrap_or(Value::Null);
     Ok(Finding {
         policy_id: custom.id.clone(),
         severity: custom.severity,
         title: policy.meta.title.clone(),
-        message: msg.to_owned(),
+        message: result.msg,
+        fingerprint: fingerprint(&custom.id, &result.arn, &result.attribute),
         resource,
-        attribute: attribute.to_owned(),
-        expected_display: display(&expected),
-        actual_display: display(&actual),
-        expected,
-        actual,
+        attribute: result.attribute,
+        expected_display: display(&result.expected),
+        actual_display: display(&result.actual),
+        expected: result.expected,
+        actual: result.actual,
         details,
         remediation,
-        fingerprint: print,
         waived: None,
         location: None,
         baseline_state: None,
@@ -155,7 +162,7 @@ fn remediation(
     manual: Option<String>,
     resource: &ResourceRef,
     attribute: &str,
-    details: &serde_json::Map<String, Value>,
+    details: &Map<String, Value>,
 ) -> Remediation {
     let mut out = template.clone();
     // The policy's own word for this finding wins: a command, or manual steps (then the
@@ -205,7 +212,7 @@ pub fn placeholders(cli: &str) -> Vec<String> {
 }
 
 /// Replaces `<key>` with the string (or number) `details[key]`.
-fn fill_details(cli: &str, details: &serde_json::Map<String, Value>) -> String {
+fn fill_details(cli: &str, details: &Map<String, Value>) -> String {
     let mut out = cli.to_owned();
     for (key, value) in details {
         let text = match value {
@@ -253,22 +260,14 @@ pub fn fill_placeholders(cli: &str, resource: &ResourceRef, attribute: &str) -> 
             out = out.replace("<cluster>", cluster);
         }
     }
-    if let Some(rule) = attribute
-        .strip_prefix("ingress:")
-        .filter(|r| r.starts_with("sgr-"))
-    {
-        out = out.replace("<sgr-id>", rule);
-    }
-    if let Some(metric) = attribute.strip_prefix("alarm:") {
-        out = out.replace("<metric>", metric);
-    }
-    if let Some(key) = attribute.strip_prefix("access_keys:") {
-        out = out.replace("<key-id>", key);
-    }
-    if let Some(policy) = attribute.strip_prefix("attached_policies:") {
-        out = out.replace("<policy-arn>", policy);
-    }
-    out
+    let (placeholder, value) = match Drifted::parse(attribute) {
+        Drifted::IngressRule(rule) => ("<sgr-id>", rule),
+        Drifted::Alarm(metric) => ("<metric>", metric),
+        Drifted::AccessKey(key) => ("<key-id>", key),
+        Drifted::AttachedPolicy(policy) => ("<policy-arn>", policy),
+        _ => return out,
+    };
+    out.replace(placeholder, value)
 }
 
 #[cfg(test)]
@@ -288,7 +287,7 @@ mod tests {
             resource_type: "ec2.security_groups".into(),
             ..ResourceRef::default()
         };
-        let mut details = serde_json::Map::new();
+        let mut details = Map::new();
         let r = remediation(&template, None, None, &sg, "", &details);
         assert_eq!(r.cli, None);
         assert_eq!(

@@ -167,6 +167,18 @@ pub enum ReportError {
         /// The archaudit that wrote it.
         tool: String,
     },
+    /// A finding whose `details` do not fit the fix its policy names.
+    #[error("invalid report {path}: finding {fingerprint} ({policy}): {message}")]
+    Finding {
+        /// The file.
+        path: String,
+        /// The finding.
+        fingerprint: String,
+        /// Its policy.
+        policy: String,
+        /// What is wrong.
+        message: String,
+    },
     /// JSON of another kind (an inventory, a SARIF log).
     #[error("{path} is not an archaudit JSON report (`scan --format json`): {what}")]
     NotAReport {
@@ -217,7 +229,16 @@ impl Report {
                 tool: probe["tool_version"].as_str().unwrap_or("?").to_owned(),
             });
         }
-        serde_json::from_str(text).map_err(parse_err)
+        let mut report: Report = serde_json::from_str(text).map_err(parse_err)?;
+        for f in &mut report.findings {
+            f.check_details().map_err(|message| ReportError::Finding {
+                path: origin.to_owned(),
+                fingerprint: f.fingerprint.clone(),
+                policy: f.policy_id.clone(),
+                message,
+            })?;
+        }
+        Ok(report)
     }
 }
 

@@ -53,7 +53,7 @@ fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLo
         .or_else(|| rule.expectation.first())?;
     let mut hints = BTreeSet::new();
     scalars(&f.expected, &mut hints);
-    for v in f.details.values() {
+    for v in f.details.raw().values() {
         scalars(v, &mut hints);
     }
     // The message names the subnet, zone or metric an entry of a list is about.

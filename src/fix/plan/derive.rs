@@ -1,51 +1,78 @@
-//! What each fix id does for a finding: its parameters, from the finding and the spec.
-
-use serde_json::Value;
+//! What each fix does for a finding: its actions, from the finding's typed parameters
+//! ([`crate::finding::fix`]), the typed inventory and the documented architecture — or why it
+//! is left to a person. One function per fix; the dispatch is an exhaustive `match` on
+//! [`Fix`], so a fix id without a planner does not compile.
 
 use crate::config::Architecture;
+use crate::finding::fix::{
+    Drifted, Fix, IngressParams, NetworkParams, RolePolicyParams, RouteParams, ScalingParams,
+    TlsParams,
+};
 use crate::finding::Finding;
-use crate::fix::action::{Action, Alarm, Ingress};
+use crate::fix::action::Action;
+use crate::inventory::policy_doc::PolicyDocument;
+use crate::inventory::Inventory;
 
-fn text(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_owned)
+/// The actions that fix a finding, or why a person must act.
+pub(super) type Planned = Result<Vec<Action>, String>;
+
+/// What a fix's planner sees.
+struct Ctx<'a> {
+    f: &'a Finding,
+    inventory: &'a Inventory,
+    spec: &'a Architecture,
+    drifted: Drifted<'a>,
 }
 
-fn strings(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?.iter().map(text).collect()
+impl Ctx<'_> {
+    fn id(&self) -> String {
+        self.f.resource.id.clone()
+    }
+
+    fn arn(&self) -> String {
+        self.f.resource.arn.clone()
+    }
+
+    /// The drift is on an attribute this fix does not change.
+    fn unsupported(&self) -> Planned {
+        let fix = self
+            .f
+            .remediation
+            .fix
+            .map(|f| f.as_str())
+            .unwrap_or_default();
+        Err(format!(
+            "`{fix}` does not cover drift on `{}` of {}: it needs a person",
+            self.f.attribute, self.f.resource.resource_type
+        ))
+    }
+
+    /// `(cluster, service)` of an ECS service finding (`…:service/<cluster>/<service>`).
+    fn ecs(&self) -> Result<(String, String), String> {
+        let mut parts = self.f.resource.arn.rsplit('/');
+        parts.next();
+        let cluster = parts.next().ok_or("the service ARN names no cluster")?;
+        Ok((cluster.to_owned(), self.id()))
+    }
 }
 
-/// The ECS cluster name of a service ARN (`…:service/<cluster>/<service>`).
-fn cluster_of(arn: &str) -> Option<String> {
-    let mut parts = arn.rsplit('/');
-    parts.next()?;
-    parts.next().map(str::to_owned)
+fn one(a: Action) -> Planned {
+    Ok(vec![a])
 }
 
-/// Whether every statement of an inventory policy is `Allow` of every action (`"*"`): an
-/// administrator grant no documented role holds, so deleting it removes nothing the
-/// architecture gives the role.
-fn grants_only_everything(policy: &Value) -> bool {
-    policy["document"]["statements"]
-        .as_array()
-        .is_some_and(|sts| {
-            !sts.is_empty()
-                && sts.iter().all(|st| {
-                    st["effect"] == "Allow"
-                        && st["action"]
-                            .as_array()
-                            .is_some_and(|a| a.iter().any(|x| x == "*"))
-                })
-        })
-}
-
-/// The actions that fix `f`, or why it is left to a person.
+/// The actions that fix `f`, or why it is left to a person. `present`: whether its resource
+/// is in the inventory.
 pub(super) fn actions(
     f: &Finding,
-    resource: Option<&Value>,
+    present: bool,
+    inventory: &Inventory,
     spec: &Architecture,
-) -> Result<Vec<Action>, String> {
-    let Some(fix) = f.remediation.fix.as_deref() else {
-        return Err("the policy names no automated fix for this drift".to_owned());
+) -> Planned {
+    let Some(fix) = f.details.fix() else {
+        return Err(match f.remediation.fix {
+            None => "the policy names no automated fix for this drift".to_owned(),
+            Some(id) => format!("the finding's details were not checked against `{id}`"),
+        });
     };
     if f.carried_over.is_some() {
         return Err(
@@ -53,285 +80,304 @@ pub(super) fn actions(
                 .to_owned(),
         );
     }
-    if resource.is_none() && f.resource.resource_type != "account" {
+    if !present && f.resource.resource_type != "account" {
         return Err(format!("{} is not in the inventory", f.resource.arn));
     }
-    let r = &f.resource;
-    let d = &f.details;
-    let attr = f.attribute.as_str();
-    let unsupported = || {
-        Err(format!(
-            "`{fix}` does not cover drift on `{attr}` of {}: it needs a person",
-            r.resource_type
-        ))
+    let c = Ctx {
+        f,
+        inventory,
+        spec,
+        drifted: Drifted::parse(&f.attribute),
     };
-    let ecs = || -> Result<(String, String), String> {
-        Ok((
-            cluster_of(&r.arn).ok_or("the service ARN names no cluster")?,
-            r.id.clone(),
-        ))
-    };
-    let one = |a: Action| Ok(vec![a]);
-    match (fix, r.resource_type.as_str()) {
-        ("ec2.revoke_ingress", "ec2.security_groups") => {
-            if let Some(rule_id) = attr
-                .strip_prefix("ingress:")
-                .filter(|x| x.starts_with("sgr-"))
-            {
-                return one(Action::RevokeIngress {
-                    group_id: r.id.clone(),
-                    rule_id: rule_id.to_owned(),
-                });
-            }
-            if attr.starts_with("ingress:missing") {
-                let rules = d
-                    .get("authorize")
-                    .and_then(Value::as_array)
-                    .ok_or("no documented rule to restore")?;
-                return rules
-                    .iter()
-                    .map(|x| {
-                        let rule: Ingress = serde_json::from_value(x.clone())
-                            .map_err(|e| format!("invalid rule in the finding's details: {e}"))?;
-                        Ok(Action::AuthorizeIngress {
-                            group_id: r.id.clone(),
-                            rule,
-                        })
-                    })
-                    .collect();
-            }
-            unsupported()
-        }
-        ("elbv2.set_https_redirect", "elbv2.listeners") if attr == "default_actions" => {
-            one(Action::SetHttpsRedirect {
-                listener_arn: r.arn.clone(),
-                port: spec.load_balancer.https_port,
-                status: spec.load_balancer.redirect_status.clone(),
-            })
-        }
-        ("elbv2.set_tls_policy", "elbv2.listeners")
-            if matches!(attr, "ssl_policy" | "protocol" | "certificates") =>
-        {
-            let ssl_policy = d
-                .get("ssl_policy")
-                .and_then(text)
-                .or_else(|| spec.load_balancer.tls_policies.first().cloned())
-                .ok_or("no documented TLS policy")?;
-            let certificate_arn = d.get("certificate_arn").and_then(text);
-            if attr != "ssl_policy" && certificate_arn.is_none() {
-                return Err("the listener needs a certificate and the account has none issued: request one in ACM".to_owned());
-            }
-            one(Action::SetTlsPolicy {
-                listener_arn: r.arn.clone(),
-                ssl_policy,
-                certificate_arn,
-            })
-        }
-        ("elbv2.delete_listener", "elbv2.listeners") => one(Action::DeleteListener {
-            listener_arn: r.arn.clone(),
+    if f.resource.resource_type != fix.id().kind() {
+        return c.unsupported();
+    }
+    dispatch(&c, fix)
+}
+
+fn dispatch(c: &Ctx<'_>, fix: &Fix) -> Planned {
+    match fix {
+        Fix::RevokeIngress(p) => ingress(c, p),
+        Fix::SetHttpsRedirect(_) => https_redirect(c),
+        Fix::SetTlsPolicy(p) => tls_policy(c, p),
+        Fix::DeleteListener(_) => one(Action::DeleteListener {
+            listener_arn: c.arn(),
         }),
-        ("s3.enable_versioning", "s3.buckets") => match attr {
-            "versioning" => one(Action::EnableVersioning {
-                bucket: r.id.clone(),
-            }),
-            "encryption"
-                if resource.is_some_and(|b| {
-                    b.get("encryption")
-                        .is_none_or(|e| e.is_null() || e["algorithm"] == "none")
-                }) =>
-            {
-                let algorithm = spec
-                    .state_bucket
-                    .encryption
-                    .first()
-                    .cloned()
-                    .ok_or("no documented encryption")?;
-                one(Action::PutBucketEncryption {
-                    bucket: r.id.clone(),
-                    algorithm,
-                    bucket_key: true,
-                })
-            }
-            "encryption" => Err(
-                "the bucket has encryption of another kind: changing it is a decision, not a fix"
-                    .to_owned(),
-            ),
-            _ => unsupported(),
-        },
-        ("s3.block_public_access", "s3.buckets") => one(Action::BlockPublicAccess {
-            bucket: r.id.clone(),
-        }),
-        ("iam.detach_role_policy", "iam.roles") => match attr.strip_prefix("attached_policies:") {
-            Some(arn) => one(Action::DetachRolePolicy {
-                role: r.id.clone(),
+        Fix::EnableVersioning(_) => bucket(c),
+        Fix::BlockPublicAccess(_) => one(Action::BlockPublicAccess { bucket: c.id() }),
+        Fix::DetachRolePolicy(_) => match c.drifted {
+            Drifted::AttachedPolicy(arn) => one(Action::DetachRolePolicy {
+                role: c.id(),
                 policy_arn: arn.to_owned(),
             }),
-            None => unsupported(),
+            _ => c.unsupported(),
         },
-        ("iam.delete_role_policy", "iam.roles") => {
-            let name = d.get("inline_policy").and_then(Value::as_str).ok_or(
-                "the grant comes from a managed policy: it needs a least-privilege version written by a person",
-            )?;
-            let policy = resource
-                .and_then(|v| v.get("inline_policies"))
-                .and_then(Value::as_array)
-                .and_then(|ps| ps.iter().find(|p| p["name"] == name))
-                .ok_or_else(|| format!("the role has no inline policy {name}"))?;
-            if !grants_only_everything(policy) {
-                return Err(format!(
-                    "{name} also grants specific permissions the application may need: replace it with a least-privilege document rather than delete it"
-                ));
-            }
-            one(Action::DeleteRolePolicy {
-                role: r.id.clone(),
-                policy_name: name.to_owned(),
-            })
-        }
-        ("iam.restore_trust_policy", "iam.roles") => match d.get("trust_policy") {
-            Some(doc) if doc.is_object() => one(Action::RestoreTrustPolicy {
-                role: r.id.clone(),
-                document: doc.clone(),
+        Fix::DeleteRolePolicy(p) => role_policy(c, p),
+        Fix::RestoreTrustPolicy(p) => match &p.trust_policy {
+            Some(doc) => one(Action::RestoreTrustPolicy {
+                role: c.id(),
+                document: serde_json::Value::Object(doc.clone()),
             }),
-            _ => Err("the finding carries no documented trust policy".to_owned()),
+            None => Err("the finding carries no documented trust policy".to_owned()),
         },
-        ("iam.deactivate_access_key", "iam.users") => match attr.strip_prefix("access_keys:") {
-            Some(key) => one(Action::DeactivateAccessKey {
-                user: r.id.clone(),
+        Fix::DeactivateAccessKey(_) => match c.drifted {
+            Drifted::AccessKey(key) => one(Action::DeactivateAccessKey {
+                user: c.id(),
                 key_id: key.to_owned(),
             }),
-            None => unsupported(),
+            _ => c.unsupported(),
         },
-        ("cloudwatch.put_alarm", "ecs.services") => {
-            let a = d
-                .get("alarm")
-                .ok_or("no SNS topic to notify: name one (see the command)")?;
-            let alarm: Alarm = serde_json::from_value(a.clone())
-                .map_err(|e| format!("invalid alarm in the finding's details: {e}"))?;
-            if alarm.actions.is_empty() {
-                return Err("no SNS topic to notify".to_owned());
+        Fix::PutAlarm(p) => match &p.alarm {
+            Some(alarm) if !alarm.actions.is_empty() => one(Action::PutAlarm {
+                alarm: alarm.clone(),
+            }),
+            Some(_) => Err("no SNS topic to notify".to_owned()),
+            None => Err("no SNS topic to notify: name one (see the command)".to_owned()),
+        },
+        Fix::PutRetention(p) => match (c.drifted, p.retention_in_days) {
+            (Drifted::Field("retention_in_days"), Some(days)) => one(Action::PutRetention {
+                log_group: c.id(),
+                days,
+            }),
+            (Drifted::Field("retention_in_days"), None) => {
+                Err("no retention in the finding's details".to_owned())
             }
-            one(Action::PutAlarm { alarm })
-        }
-        ("logs.put_retention", "logs.log_groups") if attr == "retention_in_days" => {
-            let days = d
-                .get("retention_in_days")
-                .and_then(Value::as_i64)
-                .ok_or("no retention in the finding's details")?;
-            one(Action::PutRetention {
-                log_group: r.id.clone(),
-                days: i32::try_from(days).map_err(|_| "retention out of range")?,
-            })
-        }
-        ("ecs.set_network_configuration", "ecs.services") => {
-            let (cluster, service) = ecs()?;
-            let subnets = d
-                .get("subnets")
-                .and_then(strings)
-                .filter(|s| !s.is_empty())
-                .ok_or("no documented private subnets found")?;
-            let security_groups = d
-                .get("security_groups")
-                .and_then(strings)
-                .ok_or("no security groups in the finding's details")?;
-            one(Action::SetNetworkConfiguration {
-                cluster,
-                service,
-                subnets,
-                security_groups,
-            })
-        }
-        ("ecs.set_desired_count", "ecs.services") => {
-            let (cluster, service) = ecs()?;
+            _ => c.unsupported(),
+        },
+        Fix::SetNetworkConfiguration(p) => network(c, p),
+        Fix::SetDesiredCount(_) => {
+            let (cluster, service) = c.ecs()?;
             one(Action::SetDesiredCount {
                 cluster,
                 service,
-                count: i32::try_from(spec.ecs.min_desired_count)
+                count: i32::try_from(c.spec.ecs.min_desired_count)
                     .map_err(|_| "count out of range")?,
             })
         }
-        ("ecs.enable_circuit_breaker", "ecs.services") => {
-            let (cluster, service) = ecs()?;
-            let deployment = resource.map(|s| &s["deployment"]);
-            let percent = |k: &str| {
-                deployment
-                    .and_then(|d| d[k].as_i64())
-                    .and_then(|p| i32::try_from(p).ok())
-            };
-            one(Action::EnableCircuitBreaker {
-                cluster,
-                service,
-                maximum_percent: percent("maximum_percent"),
-                minimum_healthy_percent: percent("minimum_healthy_percent"),
-            })
-        }
-        ("autoscaling.restore_scaling", "ecs.services") => {
-            let s = d
-                .get("scaling")
-                .ok_or("no scaling parameters in the finding's details")?;
-            let resource_id = s["resource_id"]
-                .as_str()
-                .ok_or("no scalable resource id")?
-                .to_owned();
-            let int = |k: &str| {
-                s[k].as_i64()
-                    .and_then(|v| i32::try_from(v).ok())
-                    .ok_or(format!("no {k} in the finding's details"))
-            };
-            let target_value = s["target_value"].as_f64().ok_or("no target value")?;
-            let mut out = Vec::new();
-            if s["register"] == Value::Bool(true) {
-                out.push(Action::RegisterScalableTarget {
-                    resource_id: resource_id.clone(),
-                    min_capacity: int("min_capacity")?,
-                    max_capacity: int("max_capacity")?,
-                });
-            }
-            for m in s["metrics"].as_array().into_iter().flatten() {
-                let metric = m.as_str().ok_or("a metric must be a name")?.to_owned();
-                out.push(Action::PutScalingPolicy {
-                    resource_id: resource_id.clone(),
-                    metric,
-                    target_value,
-                });
-            }
-            Ok(out)
-        }
-        ("ec2.release_address", "ec2.elastic_ips") => {
-            if resource.is_some_and(|e| e["associated"] == Value::Bool(true)) {
-                return Err("the address is associated".to_owned());
-            }
-            one(Action::ReleaseAddress {
-                allocation_id: r.id.clone(),
-            })
-        }
-        ("secretsmanager.delete_resource_policy", "secretsmanager.secrets") => {
-            one(Action::DeleteSecretPolicy {
-                secret_arn: r.arn.clone(),
-            })
-        }
-        ("ec2.disable_subnet_public_ip", "ec2.subnets") => one(Action::DisableSubnetPublicIp {
-            subnet_id: r.id.clone(),
+        Fix::EnableCircuitBreaker(_) => circuit_breaker(c),
+        Fix::RestoreScaling(p) => scaling(c, p),
+        Fix::ReleaseAddress(_) => release_address(c),
+        Fix::DeleteSecretPolicy(_) => one(Action::DeleteSecretPolicy {
+            secret_arn: c.arn(),
         }),
-        ("ec2.route_to_nat", "ec2.route_tables") => {
-            let (Some(rt), Some(nat)) = (
-                d.get("route_table_id").and_then(text),
-                d.get("nat_gateway_id").and_then(text),
-            ) else {
-                return Err("no NAT gateway in the subnet's own AZ: create one first".to_owned());
-            };
-            one(Action::RouteToNat {
-                route_table_id: rt,
-                destination: d
-                    .get("destination")
-                    .and_then(text)
-                    .unwrap_or_else(|| "0.0.0.0/0".to_owned()),
-                nat_gateway_id: nat,
-                replace: d
-                    .get("route_exists")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(true),
+        Fix::DisableSubnetPublicIp(_) => one(Action::DisableSubnetPublicIp { subnet_id: c.id() }),
+        Fix::RouteToNat(p) => route(p),
+    }
+}
+
+fn ingress(c: &Ctx<'_>, p: &IngressParams) -> Planned {
+    match c.drifted {
+        Drifted::IngressRule(rule_id) => one(Action::RevokeIngress {
+            group_id: c.id(),
+            rule_id: rule_id.to_owned(),
+        }),
+        Drifted::MissingIngress => {
+            let rules = p
+                .authorize
+                .as_ref()
+                .ok_or("no documented rule to restore")?;
+            Ok(rules
+                .iter()
+                .map(|rule| Action::AuthorizeIngress {
+                    group_id: c.id(),
+                    rule: rule.clone(),
+                })
+                .collect())
+        }
+        _ => c.unsupported(),
+    }
+}
+
+fn https_redirect(c: &Ctx<'_>) -> Planned {
+    if c.drifted != Drifted::Field("default_actions") {
+        return c.unsupported();
+    }
+    one(Action::SetHttpsRedirect {
+        listener_arn: c.arn(),
+        port: c.spec.load_balancer.https_port,
+        status: c.spec.load_balancer.redirect_status.clone(),
+    })
+}
+
+fn tls_policy(c: &Ctx<'_>, p: &TlsParams) -> Planned {
+    let Drifted::Field(attr @ ("ssl_policy" | "protocol" | "certificates")) = c.drifted else {
+        return c.unsupported();
+    };
+    let ssl_policy = p
+        .ssl_policy
+        .clone()
+        .or_else(|| c.spec.load_balancer.tls_policies.first().cloned())
+        .ok_or("no documented TLS policy")?;
+    if attr != "ssl_policy" && p.certificate_arn.is_none() {
+        return Err(
+            "the listener needs a certificate and the account has none issued: request one in ACM"
+                .to_owned(),
+        );
+    }
+    one(Action::SetTlsPolicy {
+        listener_arn: c.arn(),
+        ssl_policy,
+        certificate_arn: p.certificate_arn.clone(),
+    })
+}
+
+/// The state bucket: versioning, or default encryption where it has none.
+fn bucket(c: &Ctx<'_>) -> Planned {
+    match c.drifted {
+        Drifted::Field("versioning") => one(Action::EnableVersioning { bucket: c.id() }),
+        Drifted::Field("encryption") => {
+            let bucket = c
+                .inventory
+                .aws
+                .s3
+                .buckets
+                .iter()
+                .find(|b| b.meta.arn == c.f.resource.arn);
+            let unencrypted =
+                bucket.is_some_and(|b| b.encryption.as_ref().is_none_or(|e| e.algorithm == "none"));
+            if !unencrypted {
+                return Err("the bucket has encryption of another kind: changing it is a decision, not a fix".to_owned());
+            }
+            let algorithm = c
+                .spec
+                .state_bucket
+                .encryption
+                .first()
+                .cloned()
+                .ok_or("no documented encryption")?;
+            one(Action::PutBucketEncryption {
+                bucket: c.id(),
+                algorithm,
+                bucket_key: true,
             })
         }
-        _ => unsupported(),
+        _ => c.unsupported(),
     }
+}
+
+/// Whether every statement of a policy document is `Allow` of every action (`"*"`): an
+/// administrator grant no documented role holds, so deleting it removes nothing the
+/// architecture gives the role.
+fn grants_only_everything(doc: &PolicyDocument) -> bool {
+    !doc.statements.is_empty()
+        && doc
+            .statements
+            .iter()
+            .all(|st| st.effect == "Allow" && st.action.iter().any(|a| a == "*"))
+}
+
+fn role_policy(c: &Ctx<'_>, p: &RolePolicyParams) -> Planned {
+    let name = p.inline_policy.as_deref().ok_or(
+        "the grant comes from a managed policy: it needs a least-privilege version written by a person",
+    )?;
+    let policy = c
+        .inventory
+        .aws
+        .iam
+        .roles
+        .iter()
+        .find(|r| r.meta.arn == c.f.resource.arn)
+        .and_then(|r| r.inline_policies.iter().find(|p| p.name == name))
+        .ok_or_else(|| format!("the role has no inline policy {name}"))?;
+    if !grants_only_everything(&policy.document) {
+        return Err(format!(
+            "{name} also grants specific permissions the application may need: replace it with a least-privilege document rather than delete it"
+        ));
+    }
+    one(Action::DeleteRolePolicy {
+        role: c.id(),
+        policy_name: name.to_owned(),
+    })
+}
+
+fn network(c: &Ctx<'_>, p: &NetworkParams) -> Planned {
+    let (cluster, service) = c.ecs()?;
+    if p.assign_public_ip == Some(true) {
+        return Err("the documented configuration gives tasks public IPs: `archaudit fix` only turns them off".to_owned());
+    }
+    let subnets = p
+        .subnets
+        .clone()
+        .filter(|s| !s.is_empty())
+        .ok_or("no documented private subnets found")?;
+    let security_groups = p
+        .security_groups
+        .clone()
+        .ok_or("no security groups in the finding's details")?;
+    one(Action::SetNetworkConfiguration {
+        cluster,
+        service,
+        subnets,
+        security_groups,
+    })
+}
+
+fn circuit_breaker(c: &Ctx<'_>) -> Planned {
+    let (cluster, service) = c.ecs()?;
+    let deployment = c
+        .inventory
+        .aws
+        .ecs
+        .services
+        .iter()
+        .find(|s| s.meta.arn == c.f.resource.arn)
+        .map(|s| &s.deployment);
+    one(Action::EnableCircuitBreaker {
+        cluster,
+        service,
+        maximum_percent: deployment.and_then(|d| d.maximum_percent),
+        minimum_healthy_percent: deployment.and_then(|d| d.minimum_healthy_percent),
+    })
+}
+
+fn scaling(c: &Ctx<'_>, p: &ScalingParams) -> Planned {
+    let _ = c;
+    let s = p
+        .scaling
+        .as_ref()
+        .ok_or("no scaling parameters in the finding's details")?;
+    let mut out = Vec::new();
+    if s.register {
+        out.push(Action::RegisterScalableTarget {
+            resource_id: s.resource_id.clone(),
+            min_capacity: s.min_capacity,
+            max_capacity: s.max_capacity,
+        });
+    }
+    out.extend(s.metrics.iter().map(|metric| Action::PutScalingPolicy {
+        resource_id: s.resource_id.clone(),
+        metric: metric.clone(),
+        target_value: s.target_value,
+    }));
+    Ok(out)
+}
+
+fn release_address(c: &Ctx<'_>) -> Planned {
+    let associated = c
+        .inventory
+        .aws
+        .ec2
+        .elastic_ips
+        .iter()
+        .find(|e| e.meta.arn == c.f.resource.arn)
+        .is_some_and(|e| e.associated);
+    if associated {
+        return Err("the address is associated".to_owned());
+    }
+    one(Action::ReleaseAddress {
+        allocation_id: c.id(),
+    })
+}
+
+fn route(p: &RouteParams) -> Planned {
+    let r = p
+        .route
+        .as_ref()
+        .ok_or("no NAT gateway in the subnet's own AZ: create one first")?;
+    one(Action::RouteToNat {
+        route_table_id: r.route_table_id.clone(),
+        destination: r.destination.clone(),
+        nat_gateway_id: r.nat_gateway_id.clone(),
+        replace: r.route_exists,
+    })
 }

@@ -128,12 +128,8 @@ pub fn plan(
     let entries = findings
         .iter()
         .map(|f| {
-            entry(
-                f,
-                by_arn.get(f.resource.arn.as_str()).copied(),
-                spec,
-                home_region,
-            )
+            let resource = by_arn.get(f.resource.arn.as_str()).copied();
+            entry(f, resource, inventory, spec, home_region)
         })
         .collect();
     Plan {
@@ -146,27 +142,40 @@ pub fn plan(
     }
 }
 
-/// Sets each finding's `remediation.archaudit` (`archaudit fix --finding … --apply`) when, and
-/// only when, the planner would fix it rather than leave it to a person.
-pub fn mark_fixable(findings: &mut [Finding], inventory: &Inventory, spec: &Architecture) {
+/// Offers the fix where, and only where, the planner would apply it rather than leave it to
+/// a person: the finding's command becomes the CLI of the planned actions (one source: the
+/// command a report prints is the command `fix --apply` runs, [`Action::cli`]), and
+/// `remediation.archaudit` the command that applies it; what a person would otherwise do
+/// (`remediation.manual`) no longer applies.
+pub fn offer_fixes(findings: &mut [Finding], inventory: &Inventory, spec: &Architecture) {
     if !findings.iter().any(|f| f.remediation.fix.is_some()) {
         return;
     }
-    let values = {
-        let arns = findings.iter().map(|f| f.resource.arn.as_str()).collect();
-        inventory.resource_values_of(&arns)
-    };
-    let by_arn = by_arn(&values);
+    let mut present = std::collections::HashSet::new();
+    inventory.aws.for_each_resource(|_, meta| {
+        present.insert(meta.arn.clone());
+    });
     for f in findings.iter_mut() {
-        let fixable = f.remediation.fix.is_some()
-            && actions(f, by_arn.get(f.resource.arn.as_str()).copied(), spec).is_ok();
+        let Ok(planned) = actions(f, present.contains(&f.resource.arn), inventory, spec) else {
+            f.remediation.archaudit = None;
+            continue;
+        };
+        let commands: Vec<String> = planned.iter().map(Action::cli).collect();
+        f.remediation.cli = Some(commands.join(" &&\n"));
+        f.remediation.manual = None;
         f.remediation.archaudit =
-            fixable.then(|| format!("archaudit fix --finding {} --apply", f.fingerprint));
+            Some(format!("archaudit fix --finding {} --apply", f.fingerprint));
     }
 }
 
-fn entry(f: &Finding, resource: Option<&Value>, spec: &Architecture, home: &str) -> Entry {
-    let (kind, steps, manual) = match actions(f, resource, spec) {
+fn entry(
+    f: &Finding,
+    resource: Option<&Value>,
+    inventory: &Inventory,
+    spec: &Architecture,
+    home: &str,
+) -> Entry {
+    let (kind, steps, manual) = match actions(f, resource.is_some(), inventory, spec) {
         Ok(actions) => {
             let region = if f.resource.region == "global" {
                 home.to_owned()

@@ -53,14 +53,20 @@ impl Dependencies {
     }
 
     /// Analyses the AST of every module (`Engine::get_ast_as_json`).
+    #[cfg(test)]
     pub fn analyze(ast_json: &str) -> Result<Dependencies, DepError> {
         let modules: Vec<Value> = serde_json::from_str(ast_json)
             .map_err(|e| ("<policy AST>".to_owned(), 0, e.to_string()))?;
+        Dependencies::analyze_modules(&modules)
+    }
+
+    /// Analyses the parsed AST of every module.
+    pub fn analyze_modules(modules: &[Value]) -> Result<Dependencies, DepError> {
         // Rule nodes: (package segments, rule name) -> refs.
         let mut rules: BTreeMap<(Vec<String>, String), RuleRefs> = BTreeMap::new();
         let mut packages: BTreeSet<Vec<String>> = BTreeSet::new();
         let mut parsed = Vec::new();
-        for m in &modules {
+        for m in modules {
             let path = m["source"]["file"]
                 .as_str()
                 .unwrap_or("<policy>")
@@ -351,7 +357,7 @@ fn rule_ref(rule: &Value) -> Option<&Value> {
 
 /// Flattens a reference expression into its base variable and its segments (`None` for a
 /// computed index). `None` when the expression is not a reference rooted at a variable.
-fn chain(expr: &Value) -> Option<(String, Vec<Seg>)> {
+pub(super) fn chain(expr: &Value) -> Option<(String, Vec<Seg>)> {
     if let Some(v) = expr.get("Var") {
         return Some((v["value"].as_str()?.to_owned(), Vec::new()));
     }

@@ -1,8 +1,14 @@
-//! Findings: the one shape every reporter (and, later, the fixer) consumes.
+//! Findings: the one shape every reporter and the fixer consume, and ([`fix`]) the contract
+//! between the policies and the code that changes accounts.
+
+pub mod fix;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use fix::{Fix, FixId};
 
 /// How bad a drift is. Ordered: `Low < Medium < High < Critical`.
 #[derive(
@@ -57,9 +63,9 @@ pub struct Remediation {
     /// Terraform snippet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform: Option<String>,
-    /// Id of the automated fix (`archaudit fix`), when one exists.
+    /// Id of the automated fix (`archaudit fix`), when one exists (docs/fix.md lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    pub fix: Option<FixId>,
     /// In a finding whose fix `archaudit fix` can apply: the command that applies it
     /// (`archaudit fix --finding <fingerprint> --apply`), beside `cli`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +96,86 @@ pub struct ResourceRef {
     /// Its `Name` tag, when it has one (to find it in Terraform, to show it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+/// A finding's structured `details`: the values as its policy gave them (what reports show)
+/// and, when the policy names an automated fix, those values parsed into the fix's typed
+/// parameters ([`Fix`]) when the finding was made. It serializes as the policy's object.
+///
+/// Read from a report, only the object is read: [`Finding::check_details`] (called by the
+/// report reader) parses it again against the finding's fix, so a finding reaches the planner
+/// typed or not at all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details {
+    raw: Map<String, Value>,
+    fix: Option<Fix>,
+}
+
+impl Details {
+    /// Details of a finding whose policy names no fix (or of drift's own findings).
+    pub fn free(raw: Map<String, Value>) -> Details {
+        Details { raw, fix: None }
+    }
+
+    /// The details of a finding of a policy naming `fix`, parsed into its parameters.
+    pub fn new(raw: Map<String, Value>, fix: Option<FixId>) -> Result<Details, String> {
+        let fix = fix
+            .map(|id| {
+                id.parse(&raw)
+                    .map_err(|e| format!("details do not fit fix `{id}`: {e}"))
+            })
+            .transpose()?;
+        Ok(Details { raw, fix })
+    }
+
+    /// The object as the policy gave it.
+    pub fn raw(&self) -> &Map<String, Value> {
+        &self.raw
+    }
+
+    /// The fix's typed parameters (`None` when the policy names no fix).
+    pub fn fix(&self) -> Option<&Fix> {
+        self.fix.as_ref()
+    }
+
+    /// Whether the policy gave none.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Details, D::Error> {
+        Map::deserialize(d).map(Details::free)
+    }
+}
+
+impl JsonSchema for Details {
+    fn schema_name() -> String {
+        "Details".to_owned()
+    }
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        <Map<String, Value>>::json_schema(gen)
+    }
+}
+
+impl Finding {
+    /// Parses the details again against the finding's fix (after reading a report, which
+    /// reads them untyped).
+    pub fn check_details(&mut self) -> Result<(), String> {
+        let raw = std::mem::take(&mut self.details.raw);
+        self.details = Details::new(raw, self.remediation.fix)?;
+        Ok(())
+    }
 }
 
 /// A waiver that accepted a finding.
@@ -128,9 +214,9 @@ pub struct Finding {
     /// `actual` for people.
     pub actual_display: String,
     /// Structured values a fixer or a reader needs (rule id, port, peer, CIDR, listener ARN,
-    /// subnet ids…), as the policy gave them.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub details: serde_json::Map<String, serde_json::Value>,
+    /// subnet ids…), as the policy gave them; typed for the fix its policy names.
+    #[serde(default, skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
     /// How to fix it: the command for this finding.
     pub remediation: Remediation,
     /// Stable hash of policy id, resource ARN and drifted attribute (not the message);
@@ -260,7 +346,7 @@ pub struct RuleResult {
     pub related_resources: Vec<String>,
     /// Automated fix id, when one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    pub fix: Option<FixId>,
     /// Inventory kinds the rule reads (derived from its Rego).
     pub reads: Vec<String>,
     /// Documented components it is anchored on.
