@@ -354,6 +354,87 @@ const TWO_DRIFTS: &[&str] = &[
     "drift:log_retention_removed",
 ];
 
+/// How many times each of `actions` reached the emulator while `args` ran through a proxy.
+fn calls_during(moto: &Moto, actions: &[&str], args: &[&str]) -> (Output, Vec<usize>) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("hits");
+    let rules: Vec<String> = actions
+        .iter()
+        .map(|a| format!("Action={a}&=delay:0"))
+        .collect();
+    let mut proxy_args = vec![moto.url()];
+    proxy_args.extend(rules.iter().map(String::as_str));
+    let proxy = Helper::start(
+        "tests/moto/faults.py",
+        &proxy_args,
+        &[("FAULTS_LOG", log.to_str().unwrap())],
+    );
+    let out = run(&proxy.url, args);
+    drop(proxy);
+    let hits = std::fs::read_to_string(&log).unwrap_or_default();
+    let counts = rules
+        .iter()
+        .map(|r| {
+            let matched = r.rsplit_once('=').unwrap().0;
+            hits.lines().filter(|l| *l == matched).count()
+        })
+        .collect();
+    (out, counts)
+}
+
+#[test]
+fn apply_opens_one_session_and_collects_once_before_and_once_after() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    // GetCallerIdentity opens a session; every collection lists the VPCs (EC2 is read by the
+    // rules of both drifts) and reads IAM only when its rules need it (before: everything).
+    let counted = [
+        "GetCallerIdentity",
+        "DescribeVpcs",
+        "GetAccountAuthorizationDetails",
+    ];
+    moto.provision(TWO_DRIFTS);
+    let (out, counts) = calls_during(moto, &counted, &["fix", "--apply", "--yes", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        counts,
+        vec![1, 2, 1],
+        "sessions, EC2 listings, IAM listings"
+    );
+
+    // A saved plan: planning is one session and one collection; applying it one session, the
+    // collection it is checked against, and the one after.
+    moto.provision(TWO_DRIFTS);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let (out, counts) = calls_during(moto, &counted, &["fix", "--plan-out", plan_arg]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(counts, vec![1, 1, 1]);
+    let (out, counts) = calls_during(
+        moto,
+        &counted,
+        &["fix", "--plan", plan_arg, "--apply", "--yes", "--json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(counts, vec![1, 2, 1]);
+}
+
 #[test]
 fn a_denied_call_fails_alone_and_the_others_still_apply() {
     let moto = Moto::get();

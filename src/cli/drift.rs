@@ -41,15 +41,14 @@ fn run_inner(args: DriftArgs) -> anyhow::Result<u8> {
     let terraform = args.terraform.as_deref().map(Terraform::load).transpose()?;
     let (remote, local): (Vec<&String>, Vec<&String>) =
         args.tfstate.iter().partition(|s| s.starts_with("s3://"));
-    let mut states = Vec::new();
-    let mut names = Vec::new();
+    let mut states = States::default();
     for pattern in local {
         for path in expand(pattern)? {
             let name = path.display().to_string();
             let bytes = std::fs::read(&path)
                 .map_err(|e| Unreadable(format!("{name}: cannot read: {e}")))?;
-            states.push(tfstate::parse(&name, bytes)?);
-            names.push(name);
+            states.states.push(tfstate::parse(&name, bytes)?);
+            states.names.push(name);
         }
     }
     let remote: Vec<(String, String)> = remote
@@ -63,45 +62,80 @@ fn run_inner(args: DriftArgs) -> anyhow::Result<u8> {
             }
             Inventory::load(path)?
         }
-        None => {
-            let options = super::collect::options(&args.aws, args.services.clone())?;
-            let config = load_config(args.config.as_ref())?;
-            runtime()?.block_on(async {
-                let session = Session::connect(&options.aws).await?;
-                for (bucket, key) in &remote {
-                    read_remote(&session, bucket, key, &mut states, &mut names).await?;
-                }
-                let inventory = collect::collect_with(&session, &options).await?;
-                if args.tfstate.is_empty() {
-                    let bucket = state_bucket(&inventory, &config)?;
-                    let keys = state_object::list_states(&session, &bucket)
-                        .await
-                        .map_err(|e| Unreadable(e.to_string()))?;
-                    if keys.is_empty() {
-                        anyhow::bail!("no --tfstate given, and the state bucket {bucket} holds no *.tfstate object");
-                    }
-                    for key in &keys {
-                        read_remote(&session, &bucket, key, &mut states, &mut names).await?;
-                    }
-                }
-                super::collect::report_retries(&inventory);
-                anyhow::Ok(inventory)
-            })?
-        }
+        None => collect_live(&args, &remote, &mut states)?,
     };
-    let declared = tfstate::adapter::declarations(&states);
-    drop(states);
+    report(&args, &inventory, states, &ignore, terraform.as_ref())
+}
+
+/// The states read so far, with the names they are reported under.
+#[derive(Default)]
+struct States {
+    states: Vec<tfstate::State>,
+    names: Vec<String>,
+}
+
+/// Collects the live account and reads the states in S3 (`remote`, or, with no --tfstate,
+/// every `*.tfstate` in the state bucket archaudit.toml describes), through one session.
+fn collect_live(
+    args: &DriftArgs,
+    remote: &[(String, String)],
+    states: &mut States,
+) -> anyhow::Result<Inventory> {
+    let options = super::collect::options(&args.aws, args.services.clone())?;
+    let config = load_config(args.config.as_ref())?;
+    runtime()?.block_on(async {
+        let session = Session::connect(&options.aws).await?;
+        for (bucket, key) in remote {
+            read_remote(&session, bucket, key, &mut states.states, &mut states.names).await?;
+        }
+        let inventory = collect::collect_with(&session, &options).await?;
+        if args.tfstate.is_empty() {
+            let bucket = state_bucket(&inventory, &config)?;
+            let keys = state_object::list_states(&session, &bucket)
+                .await
+                .map_err(|e| Unreadable(e.to_string()))?;
+            if keys.is_empty() {
+                anyhow::bail!(
+                    "no --tfstate given, and the state bucket {bucket} holds no *.tfstate object"
+                );
+            }
+            for key in &keys {
+                read_remote(
+                    &session,
+                    &bucket,
+                    key,
+                    &mut states.states,
+                    &mut states.names,
+                )
+                .await?;
+            }
+        }
+        super::collect::report_retries(&inventory);
+        anyhow::Ok(inventory)
+    })
+}
+
+/// Compares, writes every output asked for, and returns the exit code.
+fn report(
+    args: &DriftArgs,
+    inventory: &Inventory,
+    states: States,
+    ignore: &DriftIgnore,
+    terraform: Option<&Terraform>,
+) -> anyhow::Result<u8> {
+    let declared = tfstate::adapter::declarations(&states.states);
+    drop(states.states);
     let options = drift::Options {
         include_defaults: args.include_defaults,
         only_managed: args.only_managed,
         only_unmanaged: args.only_unmanaged,
-        states: names,
+        states: states.names,
     };
-    let outcome = drift::compare(&inventory, &declared, &ignore, &options);
+    let outcome = drift::compare(inventory, &declared, ignore, &options);
     let report = drift::report::report(
-        &inventory,
+        inventory,
         outcome,
-        terraform.as_ref(),
+        terraform,
         "<archaudit drift: Terraform state>",
     );
     args.out.write(&report, None)?;

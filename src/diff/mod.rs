@@ -326,3 +326,6 @@ fn article(of: &str) -> &'static str {
         "a report"
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,8 +3,9 @@
 //! recorded and the next one still runs; on an interrupt (Ctrl-C) the caller lets the call in
 //! flight finish and makes no further one.
 //!
-//! Longer than 400 lines because it is one exhaustive `match`, an arm per action: every call
-//! that can change the account is in this one place, to be read and reviewed together.
+//! Longer than 400 lines because every call that can change the account is in this one
+//! place, to be read and reviewed together: an exhaustive dispatch on the action, then one
+//! function per service.
 
 use aws_sdk_applicationautoscaling::types::{
     MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
@@ -30,7 +31,9 @@ use aws_sdk_s3::types::{
 };
 use serde::Serialize;
 
-use super::action::Action;
+use aws_config::SdkConfig;
+
+use super::action::{Action, Ingress};
 use super::plan::Step;
 use crate::aws::{Failure, Session};
 
@@ -70,18 +73,56 @@ where
     result.map(|_| ()).map_err(Failure::from_sdk)
 }
 
-/// Makes the one call `step` names.
+/// Makes the one call `step` names, under its service's rate limit like every call
+/// archaudit makes. The `match` is exhaustive: an action without its call does not compile.
 pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
     let conf = session.config(&step.region);
-    // Under the service's rate limit, like every call archaudit makes.
     session
         .limiter(step.action.service(), &step.region)
         .acquire()
         .await;
     use Action::*;
-    match &step.action {
+    let a = &step.action;
+    match a {
+        RevokeIngress { .. }
+        | AuthorizeIngress { .. }
+        | ReleaseAddress { .. }
+        | DisableSubnetPublicIp { .. }
+        | RouteToNat { .. } => ec2(&conf, a).await,
+        SetHttpsRedirect { .. } | SetTlsPolicy { .. } | DeleteListener { .. } => {
+            elbv2(&conf, a).await
+        }
+        EnableVersioning { .. } | PutBucketEncryption { .. } | BlockPublicAccess { .. } => {
+            s3(session, &step.region, a).await
+        }
+        DetachRolePolicy { .. }
+        | DeleteRolePolicy { .. }
+        | RestoreTrustPolicy { .. }
+        | DeactivateAccessKey { .. } => iam(&conf, a).await,
+        PutAlarm { .. } | PutRetention { .. } => monitoring(&conf, a).await,
+        SetNetworkConfiguration { .. } | SetDesiredCount { .. } | EnableCircuitBreaker { .. } => {
+            ecs(&conf, a).await
+        }
+        RegisterScalableTarget { .. } | PutScalingPolicy { .. } => autoscaling(&conf, a).await,
+        DeleteSecretPolicy { .. } => secrets(&conf, a).await,
+    }
+}
+
+/// An action routed to the wrong service's function (cannot happen: `apply_step` routes by
+/// variant).
+fn misrouted(service: &str, a: &Action) -> Failure {
+    Failure::other(
+        "InvalidParameter",
+        format!("{} is not a {service} action", a.permission()),
+    )
+}
+
+/// EC2: security-group rules, addresses, subnets, routes.
+async fn ec2(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         RevokeIngress { group_id, rule_id } => {
-            let c = aws_sdk_ec2::Client::new(&conf);
+            let c = aws_sdk_ec2::Client::new(conf);
             sent(
                 c.revoke_security_group_ingress()
                     .group_id(group_id)
@@ -90,35 +131,62 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
-        AuthorizeIngress { group_id, rule } => {
-            let mut p = IpPermission::builder()
-                .ip_protocol(&rule.protocol)
-                .from_port(i32::from(rule.port))
-                .to_port(i32::from(rule.port));
-            p = match (&rule.cidr, &rule.source_group) {
-                (_, Some(sg)) => {
-                    p.user_id_group_pairs(UserIdGroupPair::builder().group_id(sg).build())
-                }
-                (Some(c), None) if c.contains(':') => {
-                    p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).build())
-                }
-                (Some(c), None) => p.ip_ranges(IpRange::builder().cidr_ip(c).build()),
-                (None, None) => {
-                    return Err(Failure::other(
-                        "InvalidParameter",
-                        "a rule needs a CIDR or a source group",
-                    ))
-                }
-            };
-            let c = aws_sdk_ec2::Client::new(&conf);
+        AuthorizeIngress { group_id, rule } => authorize_ingress(conf, group_id, rule).await,
+        ReleaseAddress { allocation_id } => {
+            let c = aws_sdk_ec2::Client::new(conf);
             sent(
-                c.authorize_security_group_ingress()
-                    .group_id(group_id)
-                    .ip_permissions(p.build())
+                c.release_address()
+                    .allocation_id(allocation_id)
                     .send()
                     .await,
             )
         }
+        DisableSubnetPublicIp { subnet_id } => {
+            let c = aws_sdk_ec2::Client::new(conf);
+            let off = AttributeBooleanValue::builder().value(false).build();
+            sent(
+                c.modify_subnet_attribute()
+                    .subnet_id(subnet_id)
+                    .map_public_ip_on_launch(off)
+                    .send()
+                    .await,
+            )
+        }
+        RouteToNat {
+            route_table_id,
+            destination,
+            nat_gateway_id,
+            replace,
+        } => {
+            let c = aws_sdk_ec2::Client::new(conf);
+            if *replace {
+                sent(
+                    c.replace_route()
+                        .route_table_id(route_table_id)
+                        .destination_cidr_block(destination)
+                        .nat_gateway_id(nat_gateway_id)
+                        .send()
+                        .await,
+                )
+            } else {
+                sent(
+                    c.create_route()
+                        .route_table_id(route_table_id)
+                        .destination_cidr_block(destination)
+                        .nat_gateway_id(nat_gateway_id)
+                        .send()
+                        .await,
+                )
+            }
+        }
+        other => Err(misrouted("ec2", other)),
+    }
+}
+
+/// Elastic Load Balancing: listeners.
+async fn elbv2(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         SetHttpsRedirect {
             listener_arn,
             port,
@@ -133,7 +201,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .r#type(ActionTypeEnum::Redirect)
                 .redirect_config(redirect)
                 .build();
-            let c = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+            let c = aws_sdk_elasticloadbalancingv2::Client::new(conf);
             sent(
                 c.modify_listener()
                     .listener_arn(listener_arn)
@@ -147,7 +215,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             ssl_policy,
             certificate_arn,
         } => {
-            let c = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+            let c = aws_sdk_elasticloadbalancingv2::Client::new(conf);
             let mut req = c
                 .modify_listener()
                 .listener_arn(listener_arn)
@@ -159,11 +227,19 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             sent(req.send().await)
         }
         DeleteListener { listener_arn } => {
-            let c = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+            let c = aws_sdk_elasticloadbalancingv2::Client::new(conf);
             sent(c.delete_listener().listener_arn(listener_arn).send().await)
         }
+        other => Err(misrouted("elbv2", other)),
+    }
+}
+
+/// S3: the bucket's versioning, encryption and public access block.
+async fn s3(session: &Session, region: &str, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         EnableVersioning { bucket } => {
-            let c = session.s3(&step.region);
+            let c = session.s3(region);
             let v = VersioningConfiguration::builder()
                 .status(BucketVersioningStatus::Enabled)
                 .build();
@@ -195,7 +271,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     )
                     .build(),
             )?;
-            let c = session.s3(&step.region);
+            let c = session.s3(region);
             sent(
                 c.put_bucket_encryption()
                     .bucket(bucket)
@@ -211,7 +287,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .block_public_policy(true)
                 .restrict_public_buckets(true)
                 .build();
-            let c = session.s3(&step.region);
+            let c = session.s3(region);
             sent(
                 c.put_public_access_block()
                     .bucket(bucket)
@@ -220,8 +296,16 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
+        other => Err(misrouted("s3", other)),
+    }
+}
+
+/// IAM: role policies, the trust policy, access keys.
+async fn iam(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         DetachRolePolicy { role, policy_arn } => {
-            let c = aws_sdk_iam::Client::new(&conf);
+            let c = aws_sdk_iam::Client::new(conf);
             sent(
                 c.detach_role_policy()
                     .role_name(role)
@@ -231,7 +315,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             )
         }
         DeleteRolePolicy { role, policy_name } => {
-            let c = aws_sdk_iam::Client::new(&conf);
+            let c = aws_sdk_iam::Client::new(conf);
             sent(
                 c.delete_role_policy()
                     .role_name(role)
@@ -241,7 +325,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             )
         }
         RestoreTrustPolicy { role, document } => {
-            let c = aws_sdk_iam::Client::new(&conf);
+            let c = aws_sdk_iam::Client::new(conf);
             sent(
                 c.update_assume_role_policy()
                     .role_name(role)
@@ -251,7 +335,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             )
         }
         DeactivateAccessKey { user, key_id } => {
-            let c = aws_sdk_iam::Client::new(&conf);
+            let c = aws_sdk_iam::Client::new(conf);
             sent(
                 c.update_access_key()
                     .user_name(user)
@@ -261,8 +345,16 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
+        other => Err(misrouted("iam", other)),
+    }
+}
+
+/// CloudWatch alarms and log retention.
+async fn monitoring(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         PutAlarm { alarm: a } => {
-            let c = aws_sdk_cloudwatch::Client::new(&conf);
+            let c = aws_sdk_cloudwatch::Client::new(conf);
             let dims = [("ClusterName", &a.cluster), ("ServiceName", &a.service)]
                 .map(|(n, v)| Dimension::builder().name(n).value(v).build());
             let mut req = c
@@ -286,7 +378,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             sent(req.send().await)
         }
         PutRetention { log_group, days } => {
-            let c = aws_sdk_cloudwatchlogs::Client::new(&conf);
+            let c = aws_sdk_cloudwatchlogs::Client::new(conf);
             sent(
                 c.put_retention_policy()
                     .log_group_name(log_group)
@@ -295,6 +387,14 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
+        other => Err(misrouted("monitoring", other)),
+    }
+}
+
+/// ECS: the service's network, desired count and deployment configuration.
+async fn ecs(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         SetNetworkConfiguration {
             cluster,
             service,
@@ -308,7 +408,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .assign_public_ip(AssignPublicIp::Disabled)
                     .build(),
             )?;
-            let c = aws_sdk_ecs::Client::new(&conf);
+            let c = aws_sdk_ecs::Client::new(conf);
             let net = NetworkConfiguration::builder()
                 .awsvpc_configuration(vpc)
                 .build();
@@ -326,7 +426,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
             service,
             count,
         } => {
-            let c = aws_sdk_ecs::Client::new(&conf);
+            let c = aws_sdk_ecs::Client::new(conf);
             sent(
                 c.update_service()
                     .cluster(cluster)
@@ -351,7 +451,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                 .set_maximum_percent(*maximum_percent)
                 .set_minimum_healthy_percent(*minimum_healthy_percent)
                 .build();
-            let c = aws_sdk_ecs::Client::new(&conf);
+            let c = aws_sdk_ecs::Client::new(conf);
             sent(
                 c.update_service()
                     .cluster(cluster)
@@ -361,12 +461,20 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
+        other => Err(misrouted("ecs", other)),
+    }
+}
+
+/// Application Auto Scaling: the scalable target and its policies.
+async fn autoscaling(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         RegisterScalableTarget {
             resource_id,
             min_capacity,
             max_capacity,
         } => {
-            let c = aws_sdk_applicationautoscaling::Client::new(&conf);
+            let c = aws_sdk_applicationautoscaling::Client::new(conf);
             sent(
                 c.register_scalable_target()
                     .service_namespace(ServiceNamespace::Ecs)
@@ -394,7 +502,7 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .predefined_metric_specification(spec)
                     .build(),
             )?;
-            let c = aws_sdk_applicationautoscaling::Client::new(&conf);
+            let c = aws_sdk_applicationautoscaling::Client::new(conf);
             sent(
                 c.put_scaling_policy()
                     .service_namespace(ServiceNamespace::Ecs)
@@ -407,17 +515,16 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
-        ReleaseAddress { allocation_id } => {
-            let c = aws_sdk_ec2::Client::new(&conf);
-            sent(
-                c.release_address()
-                    .allocation_id(allocation_id)
-                    .send()
-                    .await,
-            )
-        }
+        other => Err(misrouted("autoscaling", other)),
+    }
+}
+
+/// Secrets Manager: resource policies.
+async fn secrets(conf: &SdkConfig, a: &Action) -> Result<(), Failure> {
+    use Action::*;
+    match a {
         DeleteSecretPolicy { secret_arn } => {
-            let c = aws_sdk_secretsmanager::Client::new(&conf);
+            let c = aws_sdk_secretsmanager::Client::new(conf);
             sent(
                 c.delete_resource_policy()
                     .secret_id(secret_arn)
@@ -425,43 +532,39 @@ pub async fn apply_step(session: &Session, step: &Step) -> Result<(), Failure> {
                     .await,
             )
         }
-        DisableSubnetPublicIp { subnet_id } => {
-            let c = aws_sdk_ec2::Client::new(&conf);
-            let off = AttributeBooleanValue::builder().value(false).build();
-            sent(
-                c.modify_subnet_attribute()
-                    .subnet_id(subnet_id)
-                    .map_public_ip_on_launch(off)
-                    .send()
-                    .await,
-            )
-        }
-        RouteToNat {
-            route_table_id,
-            destination,
-            nat_gateway_id,
-            replace,
-        } => {
-            let c = aws_sdk_ec2::Client::new(&conf);
-            if *replace {
-                sent(
-                    c.replace_route()
-                        .route_table_id(route_table_id)
-                        .destination_cidr_block(destination)
-                        .nat_gateway_id(nat_gateway_id)
-                        .send()
-                        .await,
-                )
-            } else {
-                sent(
-                    c.create_route()
-                        .route_table_id(route_table_id)
-                        .destination_cidr_block(destination)
-                        .nat_gateway_id(nat_gateway_id)
-                        .send()
-                        .await,
-                )
-            }
-        }
+        other => Err(misrouted("secrets", other)),
     }
+}
+
+/// Authorizes one documented ingress rule (a CIDR, an IPv6 CIDR or a source group).
+async fn authorize_ingress(
+    conf: &SdkConfig,
+    group_id: &str,
+    rule: &Ingress,
+) -> Result<(), Failure> {
+    let mut p = IpPermission::builder()
+        .ip_protocol(&rule.protocol)
+        .from_port(i32::from(rule.port))
+        .to_port(i32::from(rule.port));
+    p = match (&rule.cidr, &rule.source_group) {
+        (_, Some(sg)) => p.user_id_group_pairs(UserIdGroupPair::builder().group_id(sg).build()),
+        (Some(c), None) if c.contains(':') => {
+            p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).build())
+        }
+        (Some(c), None) => p.ip_ranges(IpRange::builder().cidr_ip(c).build()),
+        (None, None) => {
+            return Err(Failure::other(
+                "InvalidParameter",
+                "a rule needs a CIDR or a source group",
+            ))
+        }
+    };
+    let c = aws_sdk_ec2::Client::new(conf);
+    sent(
+        c.authorize_security_group_ingress()
+            .group_id(group_id)
+            .ip_permissions(p.build())
+            .send()
+            .await,
+    )
 }

@@ -5,14 +5,19 @@
 //! - [`plan`]: the pure planner (findings + inventory + architecture → plan) and the stale-plan
 //!   check;
 //! - [`apply`]: the applier, the only code that changes the account, and only what the plan
-//!   names.
+//!   names;
+//! - [`run`]: `fix --apply` end to end through one session: one collection before the first
+//!   change, one after the last;
+//! - [`verify`]: how each finding ended, a pure function of the plan, the report before, the
+//!   steps' outcomes and the report after.
 //!
-//! Verification (re-collect, re-judge) is orchestrated by the command line, which owns the
-//! stages.
+//! The command line only parses flags, asks for confirmation and prints.
 
 pub mod action;
 pub mod apply;
 pub mod plan;
+pub mod run;
+pub mod verify;
 
 pub use action::Action;
 pub use plan::{offer_fixes, plan, stale, Entry, EntryKind, Plan, Step, PLAN_VERSION};

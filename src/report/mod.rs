@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod table;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use gaps::gap_summary;
 

@@ -93,3 +93,68 @@ pub fn compare(
     crate::finding::sort(&mut summary.resolved);
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::synthetic;
+
+    fn regions() -> Vec<String> {
+        vec!["us-east-1".to_owned()]
+    }
+
+    #[test]
+    fn marks_new_and_unchanged_and_resolves_what_a_complete_rule_no_longer_finds() {
+        let last = synthetic(3);
+        let tonight_report = synthetic(4);
+        // Tonight: the last three but the first, plus a fourth.
+        let mut tonight: Vec<Finding> = tonight_report.findings[1..].to_vec();
+        let gone = tonight_report.findings[0].fingerprint.clone();
+        let rules = tonight_report.rules.clone();
+        let s = compare(&mut tonight, &rules, &last, "last.json", ("1", &regions())).unwrap();
+        assert_eq!((s.new, s.unchanged, s.carried_over), (1, 2, 0));
+        assert_eq!(s.resolved.len(), 1);
+        assert_eq!(s.resolved[0].fingerprint, gone);
+        assert!(tonight.iter().all(|f| f.carried_over.is_none()));
+    }
+
+    #[test]
+    fn a_rule_that_could_not_look_keeps_its_findings_open() {
+        for (status, reason) in [
+            (
+                RuleStatus::NotEvaluated,
+                Some("ec2.vpcs unknown".to_owned()),
+            ),
+            // Failed on incomplete data: absence proves nothing either.
+            (RuleStatus::Failed, Some("ec2.vpcs unknown".to_owned())),
+        ] {
+            let last = synthetic(2);
+            let mut rules = synthetic(0).rules;
+            rules[0].status = status;
+            rules[0].reason = reason;
+            let mut tonight = Vec::new();
+            let s = compare(&mut tonight, &rules, &last, "last.json", ("1", &regions())).unwrap();
+            assert_eq!((s.carried_over, s.resolved.len()), (2, 0), "{status:?}");
+            assert!(tonight.iter().all(|f| {
+                f.baseline_state == Some(BaselineState::CarriedOver)
+                    && f.carried_over.as_deref() == Some("ec2.vpcs unknown")
+            }));
+        }
+    }
+
+    #[test]
+    fn a_removed_rule_resolves_and_another_account_is_refused() {
+        let last = synthetic(1);
+        let mut tonight = Vec::new();
+        let s = compare(&mut tonight, &[], &last, "last.json", ("1", &regions())).unwrap();
+        assert_eq!(s.resolved.len(), 1);
+        let err = compare(&mut tonight, &[], &last, "last.json", ("2", &regions())).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("give the report of the same account"),
+            "{err}"
+        );
+        let other = vec!["eu-west-1".to_owned()];
+        assert!(compare(&mut tonight, &[], &last, "last.json", ("1", &other)).is_err());
+    }
+}

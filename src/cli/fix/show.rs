@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::super::{write_output, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use super::EntryResult;
 use crate::fix::apply::StepOutcome;
+use crate::fix::verify::{EntryResult, Status};
 use crate::fix::{EntryKind, Plan};
 
 /// The plan as text: per finding its steps (API call, region, CLI, permission, blast radius,
@@ -77,7 +77,10 @@ pub(super) fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> 
             let _ = writeln!(
                 out,
                 "  {:<13} {} {} — {}",
-                r.status, r.policy_id, r.resource, r.detail
+                r.status.as_str(),
+                r.policy_id,
+                r.resource,
+                r.detail
             );
             for (call, o) in &r.steps {
                 let o = match o {
@@ -88,10 +91,7 @@ pub(super) fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> 
                 let _ = writeln!(out, "      {o}: {call}");
             }
         }
-        let ok = results
-            .iter()
-            .filter(|r| matches!(r.status, "verified" | "skipped"))
-            .count();
+        let ok = results.iter().filter(|r| r.status.is_done()).count();
         let _ = writeln!(
             out,
             "{ok} of {} finding(s) fixed and verified (or already compliant).",
@@ -99,13 +99,10 @@ pub(super) fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> 
         );
         write_output(None, out.as_bytes())?;
     }
-    let all = !results.is_empty()
-        && results
-            .iter()
-            .all(|r| matches!(r.status, "verified" | "skipped"));
+    let all = !results.is_empty() && results.iter().all(|r| r.status.is_done());
     Ok(if all || plan.entries.is_empty() {
         EXIT_OK
-    } else if results.iter().any(|r| r.status == "failed") {
+    } else if results.iter().any(|r| r.status == Status::Failed) {
         EXIT_ERROR
     } else {
         EXIT_FINDINGS

@@ -233,9 +233,14 @@ fn bucket(c: &Ctx<'_>) -> Planned {
                 .buckets
                 .iter()
                 .find(|b| b.meta.arn == c.f.resource.arn);
-            let unencrypted =
-                bucket.is_some_and(|b| b.encryption.as_ref().is_none_or(|e| e.algorithm == "none"));
-            if !unencrypted {
+            // Unknown is not "none": only an observed absence of encryption is filled in.
+            let Some(encryption) = bucket.and_then(|b| b.encryption.as_ref()) else {
+                return Err(format!(
+                    "the encryption of {} was not read: scan again with s3:GetEncryptionConfiguration",
+                    c.f.resource.id
+                ));
+            };
+            if encryption.algorithm != "none" {
                 return Err("the bucket has encryption of another kind: changing it is a decision, not a fix".to_owned());
             }
             let algorithm = c

@@ -286,3 +286,6 @@ pub fn stale(plan: &Plan, now: &Inventory) -> Vec<(String, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
