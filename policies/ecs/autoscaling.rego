@@ -14,7 +14,7 @@
 #     summary: Register the service as a scalable target and add target-tracking policies on the documented metrics.
 #     cli: |
 #       aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity 6
-#       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --policy-name cpu --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
+#       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --policy-name ECSServiceAverageCPUUtilization-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
 #     fix: autoscaling.restore_scaling
 package archaudit.ecs.autoscaling
 

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A security-group ingress rule to authorize.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ingress {
     /// `tcp`.
@@ -38,7 +38,7 @@ pub struct Ingress {
 }
 
 /// A CloudWatch alarm to put.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alarm {
     /// Alarm name.
@@ -516,6 +516,21 @@ mod tests {
             .parse(&map(serde_json::json!({"route_table_id": "rtb-1"})))
             .unwrap_err();
         assert!(partial.contains("missing field"), "{partial}");
+    }
+
+    #[test]
+    fn docs_fix_md_states_every_fix_contract() {
+        let doc = include_str!("../../docs/fix.md");
+        for f in FixId::ALL {
+            let head = format!("| `{f}` | `{}` |", f.resource_type());
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&head))
+                .unwrap_or_else(|| panic!("docs/fix.md has no contract row `{head}`"));
+            for key in f.needed_keys() {
+                assert!(row.contains(&format!("**`{key}`**")), "{f}: {key} in {row}");
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::finding::fix::{Alarm, Ingress};
 
 /// One change to the account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Revoke one security-group ingress rule by id.

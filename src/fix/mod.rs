@@ -1,7 +1,7 @@
 //! `archaudit fix`: planned, shown, applied only on request, then verified.
 //!
 //! - [`action`]: the closed set of changes, each with its API call, IAM permission, AWS CLI
-//!   equivalent and blast radius;
+//!   equivalent and blast radius; [`catalogue`]: an example of each (docs and tests);
 //! - [`plan`]: the pure planner (findings + inventory + architecture → plan) and the stale-plan
 //!   check;
 //! - [`apply`]: the applier, the only code that changes the account, and only what the plan
@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod apply;
+pub mod catalogue;
 pub mod plan;
 pub mod run;
 pub mod verify;
