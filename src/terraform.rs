@@ -1,7 +1,8 @@
 //! Terraform configurations on disk, read without Terraform: the `resource` blocks of the
 //! `*.tf` files under a directory (type, name, file, line, the literal names and tags they
-//! give) and, when a state file is there, which block each live resource came from. Used to
-//! point a finding at the line that declares its resource.
+//! give) and, when a state file is there, which block each live resource came from (read by
+//! the one state reader, [`crate::tfstate`], that `drift` uses too). Used to point a finding
+//! at the line that declares its resource.
 //!
 //! The `.tf` reader is a small scanner, not an HCL parser: it finds top-level
 //! `resource "TYPE" "NAME" {` lines, follows braces (skipping strings, comments and heredocs)
@@ -65,14 +66,18 @@ impl Terraform {
         walk(dir, &mut files)?;
         files.sort();
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| TerraformError {
+            let bytes = std::fs::read(&file).map_err(|e| TerraformError {
                 path: file.display().to_string(),
                 message: format!("cannot read: {e}"),
             })?;
             if file.extension().is_some_and(|e| e == "tf") {
+                let text = crate::text::utf8(bytes).map_err(|e| TerraformError {
+                    path: file.display().to_string(),
+                    message: format!("line {}, column {}: {}", e.line, e.column, e.message),
+                })?;
                 tf.blocks.extend(blocks(&text, &file));
             } else {
-                tf.read_state(&text, &file)?;
+                tf.read_state(bytes, &file)?;
             }
         }
         if tf.blocks.is_empty() {
@@ -89,25 +94,26 @@ impl Terraform {
         &self.blocks
     }
 
-    fn read_state(&mut self, text: &str, file: &Path) -> Result<(), TerraformError> {
-        let state: serde_json::Value = serde_json::from_str(text).map_err(|e| TerraformError {
-            path: file.display().to_string(),
-            message: format!("not a Terraform state (JSON): {e}"),
+    /// Records the ids and ARNs of the managed instances of a state, read by the one state
+    /// reader ([`crate::tfstate::parse`]: version checked, sensitive attributes never read).
+    fn read_state(&mut self, bytes: Vec<u8>, file: &Path) -> Result<(), TerraformError> {
+        let name = file.display().to_string();
+        let state = crate::tfstate::parse(&name, bytes).map_err(|e| TerraformError {
+            path: name,
+            message: e.message,
         })?;
-        for r in state["resources"].as_array().into_iter().flatten() {
-            if r["mode"] != "managed" {
-                continue;
-            }
-            let (Some(t), Some(n)) = (r["type"].as_str(), r["name"].as_str()) else {
-                continue;
-            };
-            let ids = self.state.entry(format!("{t}.{n}")).or_default();
-            for i in r["instances"].as_array().into_iter().flatten() {
-                for key in ["arn", "id"] {
-                    if let Some(v) = i["attributes"][key].as_str().filter(|v| !v.is_empty()) {
-                        ids.push(v.to_owned());
-                    }
-                }
+        for r in state.resources.iter().filter(|r| r.mode == "managed") {
+            let ids = self
+                .state
+                .entry(format!("{}.{}", r.resource_type, r.name))
+                .or_default();
+            for i in &r.instances {
+                ids.extend(
+                    ["arn", "id"]
+                        .iter()
+                        .filter_map(|k| i.str(k))
+                        .map(str::to_owned),
+                );
             }
         }
         Ok(())
@@ -351,7 +357,7 @@ resource "aws_subnet" "private_a" {
             ..Terraform::default()
         };
         tf.read_state(
-            r#"{"resources":[{"mode":"managed","type":"aws_subnet","name":"private_a","instances":[{"attributes":{"id":"subnet-1","arn":"arn:aws:ec2:r:1:subnet/subnet-1"}}]}]}"#,
+            br#"{"version":4,"resources":[{"mode":"managed","type":"aws_subnet","name":"private_a","instances":[{"attributes":{"id":"subnet-1","arn":"arn:aws:ec2:r:1:subnet/subnet-1"}}]}]}"#.to_vec(),
             Path::new("terraform.tfstate"),
         )
         .unwrap();
@@ -363,9 +369,12 @@ resource "aws_subnet" "private_a" {
         );
         assert_eq!(line("arn:x", "archaudit-task", None), Some(11));
         assert_eq!(line("arn:x", "nothing", Some("nobody")), None);
-        let err = tf.read_state("{", Path::new("bad.tfstate")).unwrap_err();
-        assert!(err
-            .to_string()
-            .starts_with("bad.tfstate: not a Terraform state"));
+        let err = tf
+            .read_state(b"{".to_vec(), Path::new("bad.tfstate"))
+            .unwrap_err();
+        assert!(err.to_string().starts_with("bad.tfstate: "), "{err}");
+        let old = br#"{"version":3,"modules":[]}"#.to_vec();
+        let err = tf.read_state(old, Path::new("old.tfstate")).unwrap_err();
+        assert!(err.to_string().contains("version 3"), "{err}");
     }
 }

@@ -289,7 +289,9 @@ fn a_bad_terraform_dir_or_state_is_a_clear_error() {
     ]);
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        stderr(&out).contains("terraform.tfstate: not a Terraform state"),
+        stderr(&out).contains(
+            "terraform.tfstate: truncated JSON: EOF while parsing a list at line 1 column 15"
+        ),
         "{}",
         stderr(&out)
     );

@@ -68,8 +68,13 @@ fn alarm(ok_actions: Vec<String>) -> Alarm {
     }
 }
 
-/// One example of every action (of some, one per form of its command), in plan order.
+/// One example of every action (of some, one per form of its command), by area.
 pub fn examples() -> Vec<Action> {
+    [network(), edge(), identity(), service()].concat()
+}
+
+/// EC2: security groups, addresses, subnets, routes.
+fn network() -> Vec<Action> {
     use Action::*;
     let rule = |cidr: Option<&str>, group: Option<&str>| Ingress {
         protocol: "tcp".into(),
@@ -94,6 +99,31 @@ pub fn examples() -> Vec<Action> {
             group_id: s("sg-id"),
             rule: rule(None, Some("source-sg-id")),
         },
+        ReleaseAddress {
+            allocation_id: s("allocation-id"),
+        },
+        DisableSubnetPublicIp {
+            subnet_id: s("subnet-id"),
+        },
+        RouteToNat {
+            route_table_id: s("rtb-id"),
+            destination: "0.0.0.0/0".into(),
+            nat_gateway_id: s("nat-id"),
+            replace: true,
+        },
+        RouteToNat {
+            route_table_id: s("rtb-id"),
+            destination: "0.0.0.0/0".into(),
+            nat_gateway_id: s("nat-id"),
+            replace: false,
+        },
+    ]
+}
+
+/// The load balancer's listeners and the state bucket.
+fn edge() -> Vec<Action> {
+    use Action::*;
+    vec![
         SetHttpsRedirect {
             listener_arn: s("listener-arn"),
             port: 443,
@@ -123,6 +153,13 @@ pub fn examples() -> Vec<Action> {
         BlockPublicAccess {
             bucket: s("bucket"),
         },
+    ]
+}
+
+/// IAM roles and users, and secrets' policies.
+fn identity() -> Vec<Action> {
+    use Action::*;
+    vec![
         DetachRolePolicy {
             role: s("role"),
             policy_arn: s("policy-arn"),
@@ -139,6 +176,16 @@ pub fn examples() -> Vec<Action> {
             user: s("user"),
             key_id: s("key-id"),
         },
+        DeleteSecretPolicy {
+            secret_arn: s("secret-arn"),
+        },
+    ]
+}
+
+/// The ECS service: alarms, logs, network, count, deployments, scaling.
+fn service() -> Vec<Action> {
+    use Action::*;
+    vec![
         PutAlarm {
             alarm: alarm(Vec::new()),
         },
@@ -175,27 +222,6 @@ pub fn examples() -> Vec<Action> {
             resource_id: s("resource-id"),
             metric: s("metric"),
             target_value: 70.0,
-        },
-        ReleaseAddress {
-            allocation_id: s("allocation-id"),
-        },
-        DeleteSecretPolicy {
-            secret_arn: s("secret-arn"),
-        },
-        DisableSubnetPublicIp {
-            subnet_id: s("subnet-id"),
-        },
-        RouteToNat {
-            route_table_id: s("rtb-id"),
-            destination: "0.0.0.0/0".into(),
-            nat_gateway_id: s("nat-id"),
-            replace: true,
-        },
-        RouteToNat {
-            route_table_id: s("rtb-id"),
-            destination: "0.0.0.0/0".into(),
-            nat_gateway_id: s("nat-id"),
-            replace: false,
         },
     ]
 }

@@ -25,10 +25,13 @@ pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
     let (config, policies) = load_policies(&args.policy)?;
     check_flags(&args)?;
     let options = super::collect::options(&args.aws, Vec::new())?;
+    // Every input is read before the first call, so a bad file fails fast.
+    let given = args.report.as_deref().map(Report::load).transpose()?;
+    let saved = args.plan.as_deref().map(load_plan).transpose()?;
     if let Some(path) = &args.inventory {
         // Offline: plan from the snapshot; --apply was refused above.
         let inventory = Inventory::load(path)?;
-        let report = findings_report(&args, &inventory, &config, &policies)?;
+        let report = findings_report(&args, given, &inventory, &config, &policies)?;
         let plan = plan_of(&args, &report, &inventory, &config);
         return show_or_save(&args, &plan);
     }
@@ -41,41 +44,51 @@ pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
         policies: &policies,
         today: today(),
     };
-    let (plan, before) = match &args.plan {
+    let (plan, before) = match saved {
         // A saved plan: the one collection before any change is the one it is checked on.
-        Some(path) => (load_plan(path)?, None),
+        Some(plan) => (plan, None),
         None => {
             let before = rt.block_on(fixer.observe(Vec::new()))?;
-            let report = match &args.report {
-                Some(_) => findings_report(&args, &before.inventory, &config, &policies)?,
+            let report = match given {
+                Some(_) => findings_report(&args, given, &before.inventory, &config, &policies)?,
                 None => before.report.clone(),
             };
-            (
-                plan_of(&args, &report, &before.inventory, &config),
-                Some(before),
-            )
+            let plan = plan_of(&args, &report, &before.inventory, &config);
+            (plan, Some(before))
         }
     };
     if !args.apply {
         return show_or_save(&args, &plan);
     }
-    save_plan(&args, &plan)?;
-    eprint!("{}", render_plan(&plan, false));
+    apply(&args, &rt, &fixer, &plan, before)
+}
+
+/// `--apply`: shows the plan, asks, applies through `fixer`, prints the results. `before` is
+/// the collection the plan was made from (`None` for a saved plan: collected first).
+fn apply(
+    args: &FixArgs,
+    rt: &tokio::runtime::Runtime,
+    fixer: &Fixer<'_>,
+    plan: &Plan,
+    before: Option<Observed>,
+) -> anyhow::Result<u8> {
+    save_plan(args, plan)?;
+    eprint!("{}", render_plan(plan, false));
     if plan.steps() == 0 {
-        return finish(&args, &plan, all_manual(&plan));
+        return finish(args, plan, all_manual(plan));
     }
-    if !confirmed(&args, &plan)? {
+    if !confirmed(args, plan)? {
         eprintln!("archaudit: nothing applied.");
         return Ok(EXIT_FINDINGS);
     }
     let results = rt.block_on(async {
-        let before: Observed = match before {
+        let before = match before {
             Some(b) => b,
             None => fixer.observe(Vec::new()).await?,
         };
-        fixer.apply(&plan, &before).await
+        fixer.apply(plan, &before).await
     })?;
-    finish(&args, &plan, results)
+    finish(args, plan, results)
 }
 
 /// Flag combinations that cannot work, refused before anything is read or collected.
@@ -98,21 +111,25 @@ async fn connect(options: &collect::Options) -> anyhow::Result<Session> {
     }
 }
 
-/// The findings to plan from: a scan of `inventory`, or `--report` (of the same account).
+/// The findings to plan from: `given` (`--report`, of the same account), else a scan of
+/// `inventory`.
 fn findings_report(
     args: &FixArgs,
+    given: Option<Report>,
     inventory: &Inventory,
     config: &Config,
     policies: &PolicySet,
 ) -> anyhow::Result<Report> {
-    let Some(path) = &args.report else {
+    let Some(r) = given else {
         return Ok(crate::scan::scan(inventory, config, policies, today())?);
     };
-    let r = Report::load(path)?;
     if r.account_id != inventory.meta.account_id {
         anyhow::bail!(
             "{} is a report of account {}, the inventory is of {}",
-            path.display(),
+            args.report
+                .as_deref()
+                .unwrap_or(Path::new("--report"))
+                .display(),
             r.account_id,
             inventory.meta.account_id
         );
