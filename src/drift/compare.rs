@@ -136,7 +136,9 @@ pub fn compare(
     }
     // A kind with a listing gap cannot claim "nothing there", even with nothing seen.
     for (kind, _) in &listing.incomplete {
-        if !is_singleton(kind) && crate::inventory::kinds().any(|k| k == kind) {
+        if !crate::inventory::is_account_setting(kind)
+            && crate::inventory::kinds().any(|k| k == kind)
+        {
             kinds.entry(kind.clone()).or_default();
         }
     }
@@ -213,11 +215,6 @@ fn unlistable(d: &Declared, listing: &Listing) -> Option<String> {
         Some(r) => format!("{} was not listed completely in {r}", d.kind),
         None => format!("{} was not listed completely", d.kind),
     })
-}
-
-/// Singleton kinds (account settings) are not resources to cover.
-fn is_singleton(kind: &str) -> bool {
-    kind == "s3.account_public_access_block"
 }
 
 /// Pushes a `Changed` drift for every compared attribute that differs, and a line for every

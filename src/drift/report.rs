@@ -130,7 +130,7 @@ fn relevant_gaps(inventory: &Inventory) -> Vec<Gap> {
     inventory
         .gaps
         .iter()
-        .filter(|g| g.kind != "s3.account_public_access_block")
+        .filter(|g| !crate::inventory::is_account_setting(&g.kind))
         .filter(|g| g.attribute.is_none() || is_compared(&g.attribute))
         .cloned()
         .collect()

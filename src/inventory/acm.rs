@@ -14,7 +14,13 @@ pub struct Acm {
     pub certificates: Vec<Certificate>,
 }
 
-super::registry::service!(Acm, "acm", regional, [certificates], []);
+super::registry::service!(
+    Acm,
+    "acm",
+    regional,
+    [certificates => super::Terraform::declared(&["aws_acm_certificate"], &["arn"])],
+    []
+);
 
 /// A certificate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -21,7 +21,10 @@ super::registry::service!(
     AutoScaling,
     "autoscaling",
     regional,
-    [targets, policies],
+    [
+        targets => super::Terraform::declared(&["aws_appautoscaling_target"], &["resource_id", "id"]),
+        policies => super::Terraform::declared(&["aws_appautoscaling_policy"], &["name", "arn"]),
+    ],
     []
 );
 

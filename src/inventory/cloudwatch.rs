@@ -14,7 +14,13 @@ pub struct CloudWatch {
     pub alarms: Vec<Alarm>,
 }
 
-super::registry::service!(CloudWatch, "cloudwatch", regional, [alarms], []);
+super::registry::service!(
+    CloudWatch,
+    "cloudwatch",
+    regional,
+    [alarms => super::Terraform::declared(&["aws_cloudwatch_metric_alarm"], &["alarm_name", "arn"])],
+    []
+);
 
 /// A metric alarm.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

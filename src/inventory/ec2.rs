@@ -37,13 +37,13 @@ super::registry::service!(
     "ec2",
     regional,
     [
-        vpcs,
-        subnets,
-        route_tables,
-        internet_gateways,
-        nat_gateways,
-        elastic_ips,
-        security_groups
+        vpcs => super::Terraform::declared(&["aws_vpc", "aws_default_vpc"], &["id"]),
+        subnets => super::Terraform::declared(&["aws_subnet", "aws_default_subnet"], &["id"]),
+        route_tables => super::Terraform::declared(&["aws_route_table", "aws_default_route_table"], &["id"]),
+        internet_gateways => super::Terraform::declared(&["aws_internet_gateway"], &["id"]),
+        nat_gateways => super::Terraform::declared(&["aws_nat_gateway"], &["id"]),
+        elastic_ips => super::Terraform::declared(&["aws_eip"], &["allocation_id", "id"]),
+        security_groups => super::Terraform::declared(&["aws_security_group", "aws_default_security_group"], &["id"]),
     ],
     [],
     Ec2::sort_nested

@@ -14,7 +14,13 @@ pub struct Ecr {
     pub repositories: Vec<Repository>,
 }
 
-super::registry::service!(Ecr, "ecr", regional, [repositories], []);
+super::registry::service!(
+    Ecr,
+    "ecr",
+    regional,
+    [repositories => super::Terraform::declared(&["aws_ecr_repository"], &["name", "arn"])],
+    []
+);
 
 /// A repository.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -24,7 +24,11 @@ super::registry::service!(
     Ecs,
     "ecs",
     regional,
-    [clusters, services, task_definitions],
+    [
+        clusters => super::Terraform::declared(&["aws_ecs_cluster"], &["arn", "name"]),
+        services => super::Terraform::declared(&["aws_ecs_service"], &["id", "name"]),
+        task_definitions => super::Terraform::declared(&["aws_ecs_task_definition"], &["arn"]),
+    ],
     []
 );
 

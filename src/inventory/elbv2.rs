@@ -27,7 +27,12 @@ super::registry::service!(
     Elbv2,
     "elbv2",
     regional,
-    [load_balancers, listeners, listener_rules, target_groups],
+    [
+        load_balancers => super::Terraform::declared(&["aws_lb", "aws_alb"], &["arn", "name"]),
+        listeners => super::Terraform::declared(&["aws_lb_listener", "aws_alb_listener"], &["arn"]),
+        listener_rules => super::Terraform::declared(&["aws_lb_listener_rule", "aws_alb_listener_rule"], &["arn"]),
+        target_groups => super::Terraform::declared(&["aws_lb_target_group", "aws_alb_target_group"], &["arn", "name"]),
+    ],
     []
 );
 

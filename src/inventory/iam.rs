@@ -28,7 +28,12 @@ super::registry::service!(
     Iam,
     "iam",
     global,
-    [roles, policies, users, oidc_providers],
+    [
+        roles => super::Terraform::declared(&["aws_iam_role"], &["name", "arn"]),
+        policies => super::Terraform::declared(&["aws_iam_policy"], &["arn"]),
+        users => super::Terraform::declared(&["aws_iam_user"], &["name", "arn"]),
+        oidc_providers => super::Terraform::declared(&["aws_iam_openid_connect_provider"], &["arn"]),
+    ],
     []
 );
 

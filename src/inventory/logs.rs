@@ -14,7 +14,13 @@ pub struct Logs {
     pub log_groups: Vec<LogGroup>,
 }
 
-super::registry::service!(Logs, "logs", regional, [log_groups], []);
+super::registry::service!(
+    Logs,
+    "logs",
+    regional,
+    [log_groups => super::Terraform::declared(&["aws_cloudwatch_log_group"], &["name", "arn"])],
+    []
+);
 
 /// A log group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

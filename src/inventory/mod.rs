@@ -32,7 +32,13 @@ mod values;
 
 pub use load::{LoadError, REFERENCE_FIXTURE};
 pub use map::SortedMap;
-pub use registry::CHILD_KINDS;
+pub use registry::{Terraform, CHILD_KINDS};
+
+/// Whether `kind` is an account-level setting (one per account: S3's public access block)
+/// rather than a list of resources, as its registration declares.
+pub fn is_account_setting(kind: &str) -> bool {
+    terraform_kinds().any(|(k, how)| k == kind && matches!(how, Terraform::Setting { .. }))
+}
 pub mod s3;
 pub mod secretsmanager;
 

@@ -19,7 +19,13 @@ pub struct S3 {
     pub account_public_access_block: Option<PublicAccessBlock>,
 }
 
-super::registry::service!(S3, "s3", global, [buckets], [account_public_access_block]);
+super::registry::service!(
+    S3,
+    "s3",
+    global,
+    [buckets => super::Terraform::declared(&["aws_s3_bucket"], &["bucket", "id"])],
+    [account_public_access_block => super::Terraform::setting("aws_s3_account_public_access_block")]
+);
 
 /// A bucket. Attributes read by a call that failed are absent and named in `unknown`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -15,7 +15,13 @@ pub struct SecretsManager {
     pub secrets: Vec<Secret>,
 }
 
-super::registry::service!(SecretsManager, "secretsmanager", regional, [secrets], []);
+super::registry::service!(
+    SecretsManager,
+    "secretsmanager",
+    regional,
+    [secrets => super::Terraform::declared(&["aws_secretsmanager_secret"], &["arn", "name"])],
+    []
+);
 
 /// A secret's metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -18,76 +18,28 @@ use super::values::{action, blocks, direction_key, inline_rules, to_value};
 use super::{Declarations, Declared, Instance, Resource, State};
 use crate::inventory::ec2::{rule_set, SecurityGroupRule};
 use crate::inventory::elbv2::{sort_actions, Action};
+use crate::inventory::Terraform;
 
-/// Mapped types: Terraform type → (kind, attributes holding its ids, best first).
-const MAPPED: &[(&str, &str, &[&str])] = &[
-    ("aws_vpc", "ec2.vpcs", &["id"]),
-    ("aws_default_vpc", "ec2.vpcs", &["id"]),
-    ("aws_subnet", "ec2.subnets", &["id"]),
-    ("aws_default_subnet", "ec2.subnets", &["id"]),
-    ("aws_route_table", "ec2.route_tables", &["id"]),
-    ("aws_default_route_table", "ec2.route_tables", &["id"]),
-    ("aws_internet_gateway", "ec2.internet_gateways", &["id"]),
-    ("aws_nat_gateway", "ec2.nat_gateways", &["id"]),
-    ("aws_eip", "ec2.elastic_ips", &["allocation_id", "id"]),
-    ("aws_security_group", "ec2.security_groups", &["id"]),
-    ("aws_default_security_group", "ec2.security_groups", &["id"]),
-    ("aws_lb", "elbv2.load_balancers", &["arn", "name"]),
-    ("aws_alb", "elbv2.load_balancers", &["arn", "name"]),
-    ("aws_lb_listener", "elbv2.listeners", &["arn"]),
-    ("aws_alb_listener", "elbv2.listeners", &["arn"]),
-    ("aws_lb_listener_rule", "elbv2.listener_rules", &["arn"]),
-    ("aws_alb_listener_rule", "elbv2.listener_rules", &["arn"]),
-    (
-        "aws_lb_target_group",
-        "elbv2.target_groups",
-        &["arn", "name"],
-    ),
-    (
-        "aws_alb_target_group",
-        "elbv2.target_groups",
-        &["arn", "name"],
-    ),
-    ("aws_ecs_cluster", "ecs.clusters", &["arn", "name"]),
-    ("aws_ecs_service", "ecs.services", &["id", "name"]),
-    ("aws_ecs_task_definition", "ecs.task_definitions", &["arn"]),
-    ("aws_iam_role", "iam.roles", &["name", "arn"]),
-    ("aws_iam_policy", "iam.policies", &["arn"]),
-    ("aws_iam_user", "iam.users", &["name", "arn"]),
-    (
-        "aws_iam_openid_connect_provider",
-        "iam.oidc_providers",
-        &["arn"],
-    ),
-    ("aws_s3_bucket", "s3.buckets", &["bucket", "id"]),
-    (
-        "aws_cloudwatch_metric_alarm",
-        "cloudwatch.alarms",
-        &["alarm_name", "arn"],
-    ),
-    (
-        "aws_cloudwatch_log_group",
-        "logs.log_groups",
-        &["name", "arn"],
-    ),
-    (
-        "aws_secretsmanager_secret",
-        "secretsmanager.secrets",
-        &["arn", "name"],
-    ),
-    ("aws_ecr_repository", "ecr.repositories", &["name", "arn"]),
-    (
-        "aws_appautoscaling_target",
-        "autoscaling.targets",
-        &["resource_id", "id"],
-    ),
-    (
-        "aws_appautoscaling_policy",
-        "autoscaling.policies",
-        &["name", "arn"],
-    ),
-    ("aws_acm_certificate", "acm.certificates", &["arn"]),
-];
+/// Mapped types: Terraform type → (kind, attributes holding its ids, best first), as each
+/// kind's registration declares them (`inventory::registry::Terraform`), in inventory order.
+fn mapped() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    crate::inventory::terraform_kinds()
+        .flat_map(|(kind, how)| match how {
+            Terraform::Declared { types, ids } => {
+                types.iter().map(|t| (*t, kind, ids)).collect::<Vec<_>>()
+            }
+            Terraform::Setting { .. } => Vec::new(),
+        })
+        .collect()
+}
+
+/// Types that configure an account-level setting (a singleton kind).
+fn settings() -> impl Iterator<Item = &'static str> {
+    crate::inventory::terraform_kinds().filter_map(|(_, how)| match how {
+        Terraform::Setting { resource_type } => Some(resource_type),
+        Terraform::Declared { .. } => None,
+    })
+}
 
 /// Folded types: they configure an object of a mapped type (their content, where archaudit
 /// compares it, is added to that object's expected attributes).
@@ -109,7 +61,6 @@ const FOLDED: &[&str] = &[
     "aws_iam_policy_attachment",
     "aws_iam_user_policy",
     "aws_iam_user_policy_attachment",
-    "aws_s3_account_public_access_block",
     "aws_secretsmanager_secret_version",
     "aws_secretsmanager_secret_rotation",
     "aws_secretsmanager_secret_policy",
@@ -120,24 +71,25 @@ const FOLDED: &[&str] = &[
 
 /// The inventory kind a Terraform type maps to, if it is mapped.
 pub fn kind_of(resource_type: &str) -> Option<&'static str> {
-    MAPPED
-        .iter()
+    mapped()
+        .into_iter()
         .find(|(t, _, _)| *t == resource_type)
-        .map(|(_, k, _)| *k)
+        .map(|(_, k, _)| k)
 }
 
 /// The Terraform type that declares objects of an inventory kind (for `import` blocks).
 pub fn type_of(kind: &str) -> Option<&'static str> {
-    MAPPED
-        .iter()
+    mapped()
+        .into_iter()
         .find(|(_, k, _)| *k == kind)
-        .map(|(t, _, _)| *t)
+        .map(|(t, _, _)| t)
 }
 
 /// Whether a Terraform type is folded into a mapped object (every `aws_s3_bucket_*`
-/// sub-resource is).
+/// sub-resource is) or configures an account-level setting.
 pub fn is_folded(resource_type: &str) -> bool {
     FOLDED.contains(&resource_type)
+        || settings().any(|t| t == resource_type)
         || (resource_type.starts_with("aws_s3_bucket_") && kind_of(resource_type).is_none())
 }
 
@@ -146,15 +98,16 @@ pub fn is_folded(resource_type: &str) -> bool {
 pub fn declarations(states: &[State]) -> Declarations {
     let mut out = Declarations::default();
     let mut folds = Folds::default();
+    let mapped = mapped();
     for state in states {
         for r in states_resources(state) {
             for i in r.instances.iter().filter(|i| !i.is_deposed()) {
                 let address = r.address(i);
-                let mapped = MAPPED
+                let found = mapped
                     .iter()
                     .find(|(t, _, _)| *t == r.resource_type)
                     .filter(|_| collected(&r.resource_type, i));
-                if let Some((_, kind, keys)) = mapped {
+                if let Some((_, kind, keys)) = found {
                     let keys: Vec<String> = keys
                         .iter()
                         .filter_map(|k| i.str(k).map(str::to_owned))
