@@ -65,18 +65,30 @@ fn commands(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The string literals of a Rego source, unescaped.
+/// The string literals of a Rego source, unescaped; a `concat(" ", [...])` of literals only
+/// (how a command too long for one line is written) counts as the one string it makes.
 fn literals(source: &str) -> Vec<String> {
-    let re = Regex::new(r#""((?:[^"\\]|\\.)*)""#).unwrap();
-    source
+    let code: String = source
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
-        .flat_map(|l| {
-            re.captures_iter(l)
-                .map(|c| c[1].replace("\\\"", "\"").replace("\\\\", "\\"))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let lit = r#""(?:[^"\\]|\\.)*""#;
+    let joined = Regex::new(&format!(r#"concat\(" ", \[\s*((?:{lit}\s*,?\s*)+)\]\)"#)).unwrap();
+    let one = Regex::new(&format!("({lit})")).unwrap();
+    let unescape = |s: &str| {
+        s[1..s.len() - 1]
+            .replace("\\\"", "\"")
+            .replace("\\\\", "\\")
+    };
+    let mut out = Vec::new();
+    let rest = joined.replace_all(&code, |c: &regex::Captures<'_>| {
+        let parts: Vec<String> = one.find_iter(&c[1]).map(|m| unescape(m.as_str())).collect();
+        out.push(parts.join(" "));
+        String::new()
+    });
+    out.extend(one.find_iter(&rest).map(|m| unescape(m.as_str())));
+    out
 }
 
 #[test]
@@ -138,6 +150,12 @@ fn the_pattern_of_a_command_matches_its_instances_only() {
     )));
     assert!(p.is_match("aws logs put-retention-policy --log-group-name 'x' --retention-in-days 7"));
     assert!(!p.is_match("aws logs put-retention-policy --log-group-name x --retention-days 7"));
+    let src =
+        "x := sprintf(concat(\" \", [\n\t\"aws a b\",\n\t\"--x %s\"\n]), [1])\ny := \"aws c d\"";
+    assert_eq!(
+        literals(src),
+        vec!["aws a b --x %s".to_owned(), "aws c d".to_owned()]
+    );
     assert_eq!(
         commands("aws a b --x 1 &&\naws c d"),
         vec!["aws a b --x 1".to_owned(), "aws c d".to_owned()]

@@ -667,3 +667,54 @@ fn papercuts() {
         .collect();
     assert!(!eips.is_empty() && eips.iter().all(|f| f["waived"].is_object()));
 }
+
+#[test]
+fn policy_lint_passes_the_library_and_names_each_problem_of_a_user_policy() {
+    let out = run(&["policy", "lint"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let area = dir.path().join("mine");
+    std::fs::create_dir(&area).unwrap();
+    let policy = std::fs::read_to_string(support::root().join("policies/network/vpc_cidr.rego"))
+        .unwrap()
+        .replace(
+            "package archaudit.network.vpc_cidr",
+            "package user.network.vpc_cidr",
+        )
+        .replace("AA-NET-001", "AA-USR-001")
+        + &format!("\nlong := \"{}\"\n", "x".repeat(120));
+    std::fs::write(area.join("vpc_cidr.rego"), &policy).unwrap();
+    let out = run(&[
+        "policy",
+        "lint",
+        "--no-builtin",
+        "--policies",
+        dir.path().to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let file = area.join("vpc_cidr.rego").display().to_string();
+    let n = policy.lines().count();
+    for want in [
+        format!("{file}:{n}: line-length: 130 columns, over 120"),
+        format!(
+            "{file}:{}: directory-package-mismatch",
+            policy
+                .lines()
+                .position(|l| l.starts_with("package"))
+                .unwrap()
+                + 1
+        ),
+        format!(
+            "missing-test: no {}",
+            area.join("vpc_cidr_test.rego").display()
+        ),
+    ] {
+        assert!(text.contains(&want), "{want}\nin:\n{text}");
+    }
+}

@@ -12,9 +12,14 @@
 #   requires: [ecs.services, autoscaling.targets, autoscaling.policies]
 #   remediation:
 #     summary: Register the service as a scalable target and add target-tracking policies on the documented metrics.
-#     cli: |
-#       aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity 6
-#       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --policy-name ECSServiceAverageCPUUtilization-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
+#     cli: >
+#       aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id
+#       service/<cluster>/<service> --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity 6
+#
+#       aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/<cluster>/<service>
+#       --scalable-dimension ecs:service:DesiredCount --policy-name ECSServiceAverageCPUUtilization-target-tracking
+#       --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration
+#       '{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}'
 #     fix: autoscaling.restore_scaling
 package archaudit.ecs.autoscaling
 
@@ -35,15 +40,41 @@ min_capacity := arch.spec.ecs.min_desired_count
 
 max_capacity := max([6, 3 * min_capacity])
 
-register(s) := sprintf("aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id %s --scalable-dimension ecs:service:DesiredCount --min-capacity %d --max-capacity %d", [resource_id(s), min_capacity, max_capacity])
+register(s) := sprintf(
+	concat(" ", [
+		"aws application-autoscaling register-scalable-target",
+		"--service-namespace ecs --resource-id %s --scalable-dimension",
+		"ecs:service:DesiredCount --min-capacity %d --max-capacity %d"
+	]),
+	[resource_id(s), min_capacity, max_capacity]
+)
 
 # Target tracking at 70 % of the metric.
-put_policy(s, metric) := sprintf("aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id %s --scalable-dimension ecs:service:DesiredCount --policy-name %s-target-tracking --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{\"TargetValue\":70,\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"%s\"}}'", [resource_id(s), metric, metric])
+put_policy(s, metric) := sprintf(
+	concat(" ", [
+		"aws application-autoscaling put-scaling-policy --service-namespace ecs",
+		"--resource-id %s --scalable-dimension ecs:service:DesiredCount",
+		"--policy-name %s-target-tracking --policy-type TargetTrackingScaling",
+		"--target-tracking-scaling-policy-configuration",
+		"'{\"TargetValue\":70,\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"%s\"}}'"
+	]),
+	[resource_id(s), metric, metric]
+)
 
 # The parameters of the fix, for `archaudit fix`.
-scaling(s, register, metrics) := {"resource_id": resource_id(s), "register": register, "min_capacity": min_capacity, "max_capacity": max_capacity, "metrics": metrics, "target_value": 70}
+scaling(s, register, metrics) := {
+	"resource_id": resource_id(s),
+	"register": register,
+	"min_capacity": min_capacity,
+	"max_capacity": max_capacity,
+	"metrics": metrics,
+	"target_value": 70
+}
 
-deny contains result.with_details(result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd), {"scaling": scaling(s, true, arch.spec.ecs.autoscaling_metrics)}) if {
+deny contains result.with_details(
+	result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd),
+	{"scaling": scaling(s, true, arch.spec.ecs.autoscaling_metrics)}
+) if {
 	arch.complete("autoscaling.targets")
 	some s in arch.services
 	not resource_id(s) in targets
@@ -51,7 +82,10 @@ deny contains result.with_details(result.fixed(msg, s.arn, "scalable_target", re
 	msg := sprintf("Service %s is not registered for auto scaling.", [s.id])
 }
 
-deny contains result.with_details(result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)), {"scaling": scaling(s, false, [m])}) if {
+deny contains result.with_details(
+	result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)),
+	{"scaling": scaling(s, false, [m])}
+) if {
 	arch.complete("autoscaling.policies")
 	some s in arch.services
 	resource_id(s) in targets

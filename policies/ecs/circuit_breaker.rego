@@ -12,7 +12,9 @@
 #   requires: [ecs.services]
 #   remediation:
 #     summary: Enable the deployment circuit breaker with rollback.
-#     cli: aws ecs update-service --cluster <cluster> --service <service> --deployment-configuration 'deploymentCircuitBreaker={enable=true,rollback=true}'
+#     cli: >-
+#       aws ecs update-service --cluster <cluster> --service <service> --deployment-configuration
+#       'deploymentCircuitBreaker={enable=true,rollback=true}'
 #     fix: ecs.enable_circuit_breaker
 package archaudit.ecs.circuit_breaker
 

@@ -7,7 +7,13 @@ test_reference_passes if count(policy.deny) == 0 with input as t.ref
 
 td := t.ref.aws.ecs.task_definitions[0]
 
-with_container(patch) := t.patched("ecs", "task_definitions", "arn", td.arn, {"containers": [object.union(td.containers[0], patch)]})
+with_container(patch) := t.patched(
+	"ecs",
+	"task_definitions",
+	"arn",
+	td.arn,
+	{"containers": [object.union(td.containers[0], patch)]}
+)
 
 test_plaintext_password_is_found if {
 	env := array.concat(td.containers[0].environment, [{"name": "DB_PASSWORD", "looks_like_credential": true}])
@@ -20,6 +26,9 @@ test_missing_secret_is_found if {
 }
 
 test_unlisted_secrets_are_not_missing if {
-	inp := object.union(t.without("secretsmanager", "secrets", "id", "archaudit/app/db"), {"gaps": [{"kind": "secretsmanager.secrets"}]})
+	inp := object.union(
+		t.without("secretsmanager", "secrets", "id", "archaudit/app/db"),
+		{"gaps": [{"kind": "secretsmanager.secrets"}]}
+	)
 	count(policy.deny) == 0 with input as inp
 }

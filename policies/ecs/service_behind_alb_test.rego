@@ -7,7 +7,13 @@ test_reference_passes if count(policy.deny) == 0 with input as t.ref
 
 svc := t.ref.aws.ecs.services[0]
 
-test_detached_service_is_found if count(policy.deny) == 1 with input as t.patched("ecs", "services", "arn", svc.arn, {"load_balancers": []})
+test_detached_service_is_found if count(policy.deny) == 1 with input as t.patched(
+	"ecs",
+	"services",
+	"arn",
+	svc.arn,
+	{"load_balancers": []}
+)
 
 test_wrong_container_port_is_found if {
 	lbs := [object.union(b, {"container_port": 8080}) | some b in svc.load_balancers]

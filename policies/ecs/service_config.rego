@@ -27,15 +27,35 @@ fargate(s) if {
 	startswith(p, arch.spec.ecs.launch_type)
 }
 
-deny contains result.manual(msg, s.arn, "launch_type", arch.spec.ecs.launch_type, actual, "Recreate the service on Fargate (through Terraform): the launch type cannot be changed in place.") if {
+deny contains result.manual(
+	msg,
+	s.arn,
+	"launch_type",
+	arch.spec.ecs.launch_type,
+	actual,
+	"Recreate the service on Fargate (through Terraform): the launch type cannot be changed in place."
+) if {
 	some s in arch.services
 	not fargate(s)
 	actual := object.get(s, "launch_type", s.capacity_providers)
 	msg := sprintf("Service %s runs on %v instead of %s.", [s.id, actual, arch.spec.ecs.launch_type])
 }
 
-deny contains result.fixed(msg, s.arn, "desired_count", sprintf(">= %d", [arch.spec.ecs.min_desired_count]), s.desired_count, sprintf("aws ecs update-service --cluster %s --service %s --desired-count %d", [arch.cluster_name(s), s.id, arch.spec.ecs.min_desired_count])) if {
+deny contains result.fixed(
+	msg,
+	s.arn,
+	"desired_count",
+	sprintf(">= %d", [arch.spec.ecs.min_desired_count]),
+	s.desired_count,
+	sprintf(
+		"aws ecs update-service --cluster %s --service %s --desired-count %d",
+		[arch.cluster_name(s), s.id, arch.spec.ecs.min_desired_count]
+	)
+) if {
 	some s in arch.services
 	s.desired_count < arch.spec.ecs.min_desired_count
-	msg := sprintf("Service %s wants %d task(s); the architecture needs at least %d.", [s.id, s.desired_count, arch.spec.ecs.min_desired_count])
+	msg := sprintf(
+		"Service %s wants %d task(s); the architecture needs at least %d.",
+		[s.id, s.desired_count, arch.spec.ecs.min_desired_count]
+	)
 }

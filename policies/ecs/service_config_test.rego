@@ -14,4 +14,10 @@ test_single_task_is_found if {
 	f.actual == 1
 }
 
-test_ec2_launch_type_is_found if count(policy.deny) == 1 with input as t.patched("ecs", "services", "arn", svc.arn, {"launch_type": "EC2"})
+test_ec2_launch_type_is_found if count(policy.deny) == 1 with input as t.patched(
+	"ecs",
+	"services",
+	"arn",
+	svc.arn,
+	{"launch_type": "EC2"}
+)

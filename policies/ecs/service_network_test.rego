@@ -29,7 +29,10 @@ test_undocumented_service_in_the_cluster_is_checked if {
 	extra := object.union(svc, {
 		"arn": "arn:aws:ecs:us-east-1:123456789012:service/archaudit/debug",
 		"id": "debug", "load_balancers": [],
-		"network": object.union(svc.network, {"assign_public_ip": true, "subnets": [t.subnet("10.0.1.0/24").id, t.subnet("10.0.2.0/24").id]}),
+		"network": object.union(
+			svc.network,
+			{"assign_public_ip": true, "subnets": [t.subnet("10.0.1.0/24").id, t.subnet("10.0.2.0/24").id]}
+		),
 	})
 	findings := policy.deny with input as t.added("ecs", "services", extra)
 	count(findings) == 2

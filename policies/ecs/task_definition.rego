@@ -11,7 +11,9 @@
 #   anchors: [ecs_service]
 #   requires: [ecs.task_definitions]
 #   remediation:
-#     summary: Register a new task definition revision with the awslogs driver and an image from the account's ECR, and deploy it.
+#     summary: >-
+#       Register a new task definition revision with the awslogs driver and an image from the account's ECR, and deploy
+#       it.
 #     terraform: |
 #       log_configuration = {
 #         logDriver = "awslogs"
@@ -24,7 +26,20 @@ import data.archaudit.lib.result
 
 registry := sprintf("%s.dkr.ecr.%s.amazonaws.com/", [input.meta.account_id, arch.spec.region])
 
-deny contains result.manual(msg, td.arn, sprintf("containers.%s.log_driver", [c.name]), "awslogs", actual, sprintf("Set the logConfiguration of container %s to awslogs and register a new revision of %s (through Terraform); then update the service to it.", [c.name, td.family])) if {
+deny contains result.manual(
+	msg,
+	td.arn,
+	sprintf("containers.%s.log_driver", [c.name]),
+	"awslogs",
+	actual,
+	sprintf(
+		concat(" ", [
+			"Set the logConfiguration of container %s to awslogs and register a new",
+			"revision of %s (through Terraform); then update the service to it."
+		]),
+		[c.name, td.family]
+	)
+) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	actual := object.get(object.get(c, "log_configuration", {}), "driver", null)
@@ -32,7 +47,20 @@ deny contains result.manual(msg, td.arn, sprintf("containers.%s.log_driver", [c.
 	msg := sprintf("Container %s of %s logs with %v instead of awslogs.", [c.name, td.id, actual])
 }
 
-deny contains result.manual(msg, td.arn, sprintf("containers.%s.image", [c.name]), sprintf("%s…", [registry]), c.image, sprintf("Push the image to the account's ECR, point container %s at it and register a new revision of %s (through Terraform).", [c.name, td.family])) if {
+deny contains result.manual(
+	msg,
+	td.arn,
+	sprintf("containers.%s.image", [c.name]),
+	sprintf("%s…", [registry]),
+	c.image,
+	sprintf(
+		concat(" ", [
+			"Push the image to the account's ECR, point container %s at it and",
+			"register a new revision of %s (through Terraform)."
+		]),
+		[c.name, td.family]
+	)
+) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	not startswith(c.image, registry)

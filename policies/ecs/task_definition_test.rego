@@ -7,7 +7,13 @@ test_reference_passes if count(policy.deny) == 0 with input as t.ref
 
 td := t.ref.aws.ecs.task_definitions[0]
 
-with_container(patch) := t.patched("ecs", "task_definitions", "arn", td.arn, {"containers": [object.union(td.containers[0], patch)]})
+with_container(patch) := t.patched(
+	"ecs",
+	"task_definitions",
+	"arn",
+	td.arn,
+	{"containers": [object.union(td.containers[0], patch)]}
+)
 
 test_public_image_is_found if {
 	findings := policy.deny with input as with_container({"image": "docker.io/library/node:20"})

@@ -41,9 +41,24 @@ wildcard_action(a) if a == "*"
 wildcard_action(a) if endswith(a, ":*")
 
 # Inline policies are replaced with put-role-policy; managed ones get a new default version.
-how(g) := sprintf("Write a least-privilege document for %s (the actions and resource ARNs the application needs), then: aws iam put-role-policy --role-name %s --policy-name %s --policy-document file://<least-privilege.json>", [g.policy, g.role.id, g.policy]) if g.inline
+how(g) := sprintf(
+	concat(" ", [
+		"Write a least-privilege document for %s (the actions and resource ARNs",
+		"the application needs), then: aws iam put-role-policy --role-name %s",
+		"--policy-name %s --policy-document file://<least-privilege.json>"
+	]),
+	[g.policy, g.role.id, g.policy]
+) if g.inline
 
-how(g) := sprintf("Write a least-privilege document for %s (the actions and resource ARNs the application needs), then: aws iam create-policy-version --policy-arn %s --set-as-default --policy-document file://<least-privilege.json>", [g.policy, g.arn]) if not g.inline
+how(g) := sprintf(
+	concat(" ", [
+		"Write a least-privilege document for %s (the actions and resource ARNs",
+		"the application needs), then: aws iam create-policy-version",
+		"--policy-arn %s --set-as-default --policy-document",
+		"file://<least-privilege.json>"
+	]),
+	[g.policy, g.arn]
+) if not g.inline
 
 # Which policy a finding is about: `archaudit fix` deletes an inline policy that grants every
 # action and nothing narrower; anything else needs a least-privilege document from a person.
@@ -51,14 +66,27 @@ source(g) := {"inline_policy": g.policy} if g.inline
 
 source(g) := {"managed_policy": g.arn} if not g.inline
 
-deny contains result.with_details(result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)), source(g)) if {
+deny contains result.with_details(
+	result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)),
+	source(g)
+) if {
 	some g in grants
 	some a in g.statement.action
 	wildcard_action(a)
 	msg := sprintf("Role %s is granted %s by policy %s.", [g.role.id, a, g.policy])
 }
 
-deny contains result.with_details(result.manual(msg, g.role.arn, sprintf("%s:resource:*", [g.policy]), "specific resource ARNs", {"actions": actions, "resource": "*"}, how(g)), source(g)) if {
+deny contains result.with_details(
+	result.manual(
+		msg,
+		g.role.arn,
+		sprintf("%s:resource:*", [g.policy]),
+		"specific resource ARNs",
+		{"actions": actions, "resource": "*"},
+		how(g)
+	),
+	source(g)
+) if {
 	some g in grants
 	"*" in g.statement.resource
 	actions := [a | some a in g.statement.action; not a in arch.spec.iam.wildcard_resource_actions]

@@ -13,7 +13,8 @@
 #   anchors: [deploy_role]
 #   requires: [iam.roles, iam.oidc_providers]
 #   remediation:
-#     summary: Restore the trust policy's StringEquals on aud and StringLike/StringEquals on sub limited to the repository.
+#     summary: >-
+#       Restore the trust policy's StringEquals on aud and StringLike/StringEquals on sub limited to the repository.
 #     cli: aws iam update-assume-role-policy --role-name <role> --policy-document file://github-trust.json
 #     terraform: |
 #       condition {
@@ -48,7 +49,16 @@ trust_document := {
 	}],
 }
 
-restore(f, role) := object.union(f, {"cli": sprintf("aws iam update-assume-role-policy --role-name %s --policy-document %s", [role.id, result.quote(json.marshal(trust_document))]), "details": {"trust_policy": trust_document}})
+restore(f, role) := object.union(
+	f,
+	{
+		"cli": sprintf(
+			"aws iam update-assume-role-policy --role-name %s --policy-document %s",
+			[role.id, result.quote(json.marshal(trust_document))]
+		),
+		"details": {"trust_policy": trust_document}
+	}
+)
 
 allow_statements contains {"role": r, "st": st} if {
 	some r in arch.deploy_roles
@@ -56,7 +66,10 @@ allow_statements contains {"role": r, "st": st} if {
 	st.effect == "Allow"
 }
 
-deny contains restore(result.new(msg, s.role.arn, "trust_policy.principal", {"federated": [gh.provider_url]}, s.st.principal), s.role) if {
+deny contains restore(
+	result.new(msg, s.role.arn, "trust_policy.principal", {"federated": [gh.provider_url]}, s.st.principal),
+	s.role
+) if {
 	some s in allow_statements
 	some kind, ids in s.st.principal
 	kind != "federated"
@@ -64,7 +77,16 @@ deny contains restore(result.new(msg, s.role.arn, "trust_policy.principal", {"fe
 	msg := sprintf("Deploy role %s also trusts %s principals %v.", [s.role.id, kind, ids])
 }
 
-deny contains restore(result.new(msg, s.role.arn, "trust_policy.condition.aud", gh.audience, object.get(cond(s.st), ["StringEquals", aud_key], null)), s.role) if {
+deny contains restore(
+	result.new(
+		msg,
+		s.role.arn,
+		"trust_policy.condition.aud",
+		gh.audience,
+		object.get(cond(s.st), ["StringEquals", aud_key], null)
+	),
+	s.role
+) if {
 	some s in allow_statements
 	not s.st.condition.StringEquals[aud_key] == [gh.audience]
 	msg := sprintf("Deploy role %s does not require the audience %s.", [s.role.id, gh.audience])
@@ -72,19 +94,31 @@ deny contains restore(result.new(msg, s.role.arn, "trust_policy.condition.aud", 
 
 cond(st) := object.get(st, "condition", {})
 
-subjects(st) := array.concat(object.get(cond(st), ["StringEquals", sub_key], []), object.get(cond(st), ["StringLike", sub_key], []))
+subjects(st) := array.concat(
+	object.get(cond(st), ["StringEquals", sub_key], []),
+	object.get(cond(st), ["StringLike", sub_key], [])
+)
 
 deny contains restore(result.new(msg, s.role.arn, "trust_policy.condition.sub", gh.allowed_subjects, null), s.role) if {
 	some s in allow_statements
 	count(subjects(s.st)) == 0
-	msg := sprintf("Deploy role %s does not restrict which repository may assume it (no %s condition).", [s.role.id, sub_key])
+	msg := sprintf(
+		"Deploy role %s does not restrict which repository may assume it (no %s condition).",
+		[s.role.id, sub_key]
+	)
 }
 
-deny contains restore(result.new(msg, s.role.arn, sprintf("trust_policy.condition.sub:%s", [v]), gh.allowed_subjects, v), s.role) if {
+deny contains restore(
+	result.new(msg, s.role.arn, sprintf("trust_policy.condition.sub:%s", [v]), gh.allowed_subjects, v),
+	s.role
+) if {
 	some s in allow_statements
 	some v in subjects(s.st)
 	not allowed(v)
-	msg := sprintf("Deploy role %s accepts the subject %s, which is broader than the documented repository.", [s.role.id, v])
+	msg := sprintf(
+		"Deploy role %s accepts the subject %s, which is broader than the documented repository.",
+		[s.role.id, v]
+	)
 }
 
 allowed(v) if {

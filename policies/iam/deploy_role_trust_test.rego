@@ -15,7 +15,10 @@ st := role.trust_policy.statements[0]
 with_statement(s) := t.patched("iam", "roles", "id", role.id, {"trust_policy": {"statements": [s]}})
 
 test_wildcard_subject_is_found if {
-	cond := object.union(st.condition, {"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/*"]}})
+	cond := object.union(
+		st.condition,
+		{"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/*"]}}
+	)
 	findings := policy.deny with input as with_statement(object.union(st, {"condition": cond}))
 	count(findings) == 1
 	some f in findings
@@ -24,12 +27,16 @@ test_wildcard_subject_is_found if {
 
 test_missing_subject_condition_is_found if {
 	cond := {"StringEquals": st.condition.StringEquals}
-	count(policy.deny) == 1 with input as with_statement(object.union(object.remove(st, ["condition"]), {"condition": cond}))
+	count(policy.deny) == 1 with input as with_statement(
+		object.union(object.remove(st, ["condition"]), {"condition": cond})
+	)
 }
 
 test_missing_audience_is_found if {
 	cond := {"StringLike": st.condition.StringLike}
-	count(policy.deny) == 1 with input as with_statement(object.union(object.remove(st, ["condition"]), {"condition": cond}))
+	count(policy.deny) == 1 with input as with_statement(
+		object.union(object.remove(st, ["condition"]), {"condition": cond})
+	)
 }
 
 test_extra_principal_is_found if {
@@ -53,6 +60,9 @@ test_subject_with_extra_claims_is_found if {
 }
 
 test_documented_environment_subject_passes if {
-	cond := object.union(st.condition, {"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/archaudit-app:environment:prod"]}})
+	cond := object.union(
+		st.condition,
+		{"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/archaudit-app:environment:prod"]}}
+	)
 	count(policy.deny) == 0 with input as with_statement(object.union(st, {"condition": cond}))
 }

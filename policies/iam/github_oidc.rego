@@ -11,7 +11,9 @@
 #   requires: [iam.oidc_providers, iam.roles]
 #   remediation:
 #     summary: Create the GitHub OIDC provider and the deploy role through Terraform.
-#     cli: aws iam create-open-id-connect-provider --url https://token.actions.githubusercontent.com --client-id-list sts.amazonaws.com
+#     cli: >-
+#       aws iam create-open-id-connect-provider --url https://token.actions.githubusercontent.com --client-id-list
+#       sts.amazonaws.com
 package archaudit.iam.github_oidc
 
 import data.archaudit.lib.arch
@@ -25,14 +27,35 @@ deny contains result.new(msg, arch.account_arn, "oidc_provider", gh.provider_url
 	msg := sprintf("The account has no OIDC provider for %s.", [gh.provider_url])
 }
 
-deny contains result.fixed(msg, p.arn, "client_ids", [gh.audience], p.client_ids, sprintf("aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s", [p.arn, gh.audience])) if {
+deny contains result.fixed(
+	msg,
+	p.arn,
+	"client_ids",
+	[gh.audience],
+	p.client_ids,
+	sprintf(
+		"aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s",
+		[p.arn, gh.audience]
+	)
+) if {
 	some p in input.aws.iam.oidc_providers
 	p.arn in arch.github_provider_arns
 	not gh.audience in p.client_ids
 	msg := sprintf("OIDC provider %s does not list the audience %s.", [p.id, gh.audience])
 }
 
-deny contains result.manual(msg, arch.account_arn, "deploy_role", "a role trusting the GitHub OIDC provider", null, "Create the deploy role with its least-privilege permissions from the Terraform configuration (its trust policy: the GitHub OIDC provider, the audience and the documented subjects).") if {
+deny contains result.manual(
+	msg,
+	arch.account_arn,
+	"deploy_role",
+	"a role trusting the GitHub OIDC provider",
+	null,
+	concat(" ", [
+		"Create the deploy role with its least-privilege permissions from the",
+		"Terraform configuration (its trust policy: the GitHub OIDC provider,",
+		"the audience and the documented subjects)."
+	])
+) if {
 	arch.complete("iam.roles")
 	count(arch.github_provider_arns) > 0
 	count(arch.deploy_roles) == 0

@@ -22,7 +22,9 @@ import data.archaudit.lib.result
 roles := arch.app_roles | arch.deploy_roles
 
 # The admin policies in this account's partition.
-admin := {regex.replace(p, "^arn:aws:", sprintf("arn:%s:", [input.meta.partition])) | some p in arch.spec.iam.admin_policies}
+admin := {
+	regex.replace(p, "^arn:aws:", sprintf("arn:%s:", [input.meta.partition])) | some p in arch.spec.iam.admin_policies
+}
 
 deny contains result.new(msg, r.arn, sprintf("attached_policies:%s", [a.arn]), "no administrator policy", a.arn) if {
 	some r in roles

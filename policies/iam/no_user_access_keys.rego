@@ -17,7 +17,13 @@ package archaudit.iam.no_user_access_keys
 
 import data.archaudit.lib.result
 
-deny contains result.new(msg, u.arn, sprintf("access_keys:%s", [k.access_key_id]), "no active access key", k.access_key_id) if {
+deny contains result.new(
+	msg,
+	u.arn,
+	sprintf("access_keys:%s", [k.access_key_id]),
+	"no active access key",
+	k.access_key_id
+) if {
 	some u in input.aws.iam.users
 	some k in u.access_keys
 	k.status == "Active"

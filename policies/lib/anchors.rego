@@ -13,20 +13,32 @@ missing["vpc"] := sprintf("documented VPC %s not found", [arch.spec.vpc.cidr]) i
 	count(arch.vpcs) == 0
 }
 
-missing["load_balancer"] := sprintf("documented internet-facing application load balancer not found%s", [because_vpc]) if {
+missing["load_balancer"] := sprintf(
+	"documented internet-facing application load balancer not found%s",
+	[because_vpc]
+) if {
 	count(arch.albs) == 0
 }
 
-missing["ecs_service"] := sprintf("documented ECS service (registered with the load balancer's target group) not found%s", [because_lb]) if {
+missing["ecs_service"] := sprintf(
+	"documented ECS service (registered with the load balancer's target group) not found%s",
+	[because_lb]
+) if {
 	count(arch.services) == 0
 }
 
-missing["state_bucket"] := sprintf("documented Terraform state bucket (%s, or tagged %s=%s) not found", [s.name_pattern, s.tag_key, s.tag_value]) if {
+missing["state_bucket"] := sprintf(
+	"documented Terraform state bucket (%s, or tagged %s=%s) not found",
+	[s.name_pattern, s.tag_key, s.tag_value]
+) if {
 	s := arch.spec.state_bucket
 	count(arch.state_buckets) == 0
 }
 
-missing["deploy_role"] := sprintf("no role trusts the GitHub OIDC provider %s", [arch.spec.github_oidc.provider_url]) if {
+missing["deploy_role"] := sprintf(
+	"no role trusts the GitHub OIDC provider %s",
+	[arch.spec.github_oidc.provider_url]
+) if {
 	count(arch.deploy_roles) == 0
 }
 

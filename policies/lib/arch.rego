@@ -118,7 +118,9 @@ target_groups_by_arn := {tg.arn: tg | some tg in input.aws.elbv2.target_groups}
 # certificate of the account (undefined when there is none).
 issued_certificates := sort([c.arn | some c in input.aws.acm.certificates; c.status == "ISSUED"])
 
-alb_certificates := sort([c.arn | some c in input.aws.acm.certificates; c.status == "ISSUED"; some u in c.in_use_by; u in alb_arns])
+alb_certificates := sort(
+	[c.arn | some c in input.aws.acm.certificates; c.status == "ISSUED"; some u in c.in_use_by; u in alb_arns]
+)
 
 certificate_arn := alb_certificates[0] if count(alb_certificates) > 0
 

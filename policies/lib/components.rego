@@ -4,7 +4,8 @@
 #
 # graph.nodes: {id, kind, label, arn, group, missing, unknown}; `group` is `vpc`, `az:<zone>`
 # (inside the VPC) or "" (outside); `missing` marks a documented component that is not in the
-# inventory (its `arn` is null), `unknown` that it may exist but could not be listed (a gap). graph.edges: {from, to, label, arn, attribute}: `arn` and `attribute` name
+# inventory (its `arn` is null), `unknown` that it may exist but could not be listed (a gap). graph.edges: {from, to,
+# label, arn, attribute}: `arn` and `attribute` name
 # the security-group rule (or route) the edge stands for, so a finding on it marks the edge.
 package archaudit.lib.components
 
@@ -17,13 +18,31 @@ graph := {
 
 sort_nodes(s) := [n | some k in sort([n.id | some n in s]); some n in s; n.id == k]
 
-sort_edges(s) := [e | some k in sort([[e.from, e.to, e.label] | some e in s]); some e in s; [e.from, e.to, e.label] == k]
+sort_edges(s) := [
+	e | some k in sort([[e.from, e.to, e.label] | some e in s]); some e in s; [e.from, e.to, e.label] == k
+]
 
-node(id, kind, label, arn, group) := {"id": id, "kind": kind, "label": label, "arn": arn, "group": group, "missing": false, "unknown": false}
+node(id, kind, label, arn, group) := {
+	"id": id,
+	"kind": kind,
+	"label": label,
+	"arn": arn,
+	"group": group,
+	"missing": false,
+	"unknown": false
+}
 
 # A documented component not in the inventory: "not found" when every kind it is looked up in
 # was listed completely, else "unknown" (a gap: it may well exist).
-absent(id, kind, what, group, kinds) := {"id": id, "kind": kind, "label": sprintf("%s<br/>%s", [what, seen(kinds)]), "arn": null, "group": group, "missing": true, "unknown": unknown(kinds)}
+absent(id, kind, what, group, kinds) := {
+	"id": id,
+	"kind": kind,
+	"label": sprintf("%s<br/>%s", [what, seen(kinds)]),
+	"arn": null,
+	"group": group,
+	"missing": true,
+	"unknown": unknown(kinds)
+}
 
 seen(kinds) := "not found" if not unknown(kinds)
 
@@ -38,42 +57,90 @@ else := false
 
 edge(from, to, label) := {"from": from, "to": to, "label": label, "arn": null, "attribute": null}
 
-rule_edge(from, to, g, r) := {"from": from, "to": to, "label": sprintf("%s %s", [r.protocol, arch.port_range(r)]), "arn": g.arn, "attribute": sprintf("ingress:%s", [r.rule_id])}
+rule_edge(from, to, g, r) := {
+	"from": from,
+	"to": to,
+	"label": sprintf("%s %s", [r.protocol, arch.port_range(r)]),
+	"arn": g.arn,
+	"attribute": sprintf("ingress:%s", [r.rule_id])
+}
 
 nodes contains node("internet", "internet", "Internet", null, "")
 
 # --- network ---------------------------------------------------------------------------------
 
-nodes contains node(sprintf("vpc_%s", [v.id]), "vpc", sprintf("VPC %s<br/>%s", [v.id, v.cidr_block]), v.arn, "vpc") if some v in arch.vpcs
+nodes contains node(
+	sprintf("vpc_%s", [v.id]),
+	"vpc",
+	sprintf("VPC %s<br/>%s", [v.id, v.cidr_block]),
+	v.arn,
+	"vpc"
+) if some v in arch.vpcs
 
-nodes contains absent("vpc_missing", "vpc", sprintf("VPC %s", [arch.spec.vpc.cidr]), "vpc", ["ec2.vpcs"]) if count(arch.vpcs) == 0
+nodes contains absent(
+	"vpc_missing",
+	"vpc",
+	sprintf("VPC %s", [arch.spec.vpc.cidr]),
+	"vpc",
+	["ec2.vpcs"]
+) if count(arch.vpcs) == 0
 
-nodes contains node(sprintf("subnet_%s", [s.id]), "subnet", sprintf("%s subnet %s<br/>%s", [tier(s), s.cidr_block, s.id]), s.arn, sprintf("az:%s", [s.availability_zone])) if some s in arch.subnets
+nodes contains node(
+	sprintf("subnet_%s", [s.id]),
+	"subnet",
+	sprintf("%s subnet %s<br/>%s", [tier(s), s.cidr_block, s.id]),
+	s.arn,
+	sprintf("az:%s", [s.availability_zone])
+) if some s in arch.subnets
 
 tier(s) := arch.documented_subnets[s.cidr_block].tier
 
 tier(s) := "undocumented" if not arch.documented_subnets[s.cidr_block]
 
-nodes contains absent(sprintf("subnet_missing_%s", [safe(d.cidr)]), "subnet", sprintf("%s subnet %s", [d.tier, d.cidr]), sprintf("az:%s", [d.az]), ["ec2.vpcs", "ec2.subnets"]) if {
+nodes contains absent(
+	sprintf("subnet_missing_%s", [safe(d.cidr)]),
+	"subnet",
+	sprintf("%s subnet %s", [d.tier, d.cidr]),
+	sprintf("az:%s", [d.az]),
+	["ec2.vpcs", "ec2.subnets"]
+) if {
 	some d in arch.spec.subnets
 	not found_cidrs[d.cidr]
 }
 
 found_cidrs := {s.cidr_block | some s in arch.subnets}
 
-nodes contains node(sprintf("nat_%s", [n.id]), "nat_gateway", sprintf("NAT gateway %s", [n.id]), n.arn, sprintf("az:%s", [arch.subnets_by_id[n.subnet_id].availability_zone])) if {
+nodes contains node(
+	sprintf("nat_%s", [n.id]),
+	"nat_gateway",
+	sprintf("NAT gateway %s", [n.id]),
+	n.arn,
+	sprintf("az:%s", [arch.subnets_by_id[n.subnet_id].availability_zone])
+) if {
 	some n in input.aws.ec2.nat_gateways
 	n.state == "available"
 	arch.subnets_by_id[n.subnet_id]
 }
 
-nodes contains absent(sprintf("nat_missing_%s", [safe(az)]), "nat_gateway", sprintf("NAT gateway in %s", [az]), sprintf("az:%s", [az]), ["ec2.subnets", "ec2.nat_gateways"]) if {
+nodes contains absent(
+	sprintf("nat_missing_%s", [safe(az)]),
+	"nat_gateway",
+	sprintf("NAT gateway in %s", [az]),
+	sprintf("az:%s", [az]),
+	["ec2.subnets", "ec2.nat_gateways"]
+) if {
 	count(arch.vpcs) > 0
 	some az in arch.spec.availability_zones
 	not arch.nat_in_az(az)
 }
 
-nodes contains node(sprintf("igw_%s", [id]), "internet_gateway", sprintf("Internet gateway %s", [id]), igw_arn(id), "vpc") if some id in arch.attached_igws
+nodes contains node(
+	sprintf("igw_%s", [id]),
+	"internet_gateway",
+	sprintf("Internet gateway %s", [id]),
+	igw_arn(id),
+	"vpc"
+) if some id in arch.attached_igws
 
 igw_arn(id) := g.arn if {
 	some g in input.aws.ec2.internet_gateways
@@ -87,7 +154,13 @@ nodes contains absent("igw_missing", "internet_gateway", "Internet gateway", "vp
 
 # Routes: public subnets to the internet gateway, private subnets to a NAT gateway.
 # The edge carries the route table's ARN: a finding on the table's default route marks it.
-edges contains {"from": sprintf("subnet_%s", [s.id]), "to": target, "label": "0.0.0.0/0", "arn": rt.arn, "attribute": "route:0.0.0.0/0"} if {
+edges contains {
+	"from": sprintf("subnet_%s", [s.id]),
+	"to": target,
+	"label": "0.0.0.0/0",
+	"arn": rt.arn,
+	"attribute": "route:0.0.0.0/0"
+} if {
 	some s in arch.subnets
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
@@ -108,11 +181,29 @@ edges contains edge(sprintf("igw_%s", [id]), "internet", "") if some id in arch.
 
 # --- load balancer ---------------------------------------------------------------------------
 
-nodes contains node(sprintf("alb_%s", [safe(lb.id)]), "load_balancer", sprintf("ALB %s", [lb.id]), lb.arn, "vpc") if some lb in arch.albs
+nodes contains node(
+	sprintf("alb_%s", [safe(lb.id)]),
+	"load_balancer",
+	sprintf("ALB %s", [lb.id]),
+	lb.arn,
+	"vpc"
+) if some lb in arch.albs
 
-nodes contains absent("alb_missing", "load_balancer", "Internet-facing ALB", "vpc", ["ec2.vpcs", "elbv2.load_balancers"]) if count(arch.albs) == 0
+nodes contains absent(
+	"alb_missing",
+	"load_balancer",
+	"Internet-facing ALB",
+	"vpc",
+	["ec2.vpcs", "elbv2.load_balancers"]
+) if count(arch.albs) == 0
 
-nodes contains node(sprintf("listener_%s", [l.id]), "listener", listener_label(l), l.arn, "vpc") if some l in arch.alb_listeners
+nodes contains node(
+	sprintf("listener_%s", [l.id]),
+	"listener",
+	listener_label(l),
+	l.arn,
+	"vpc"
+) if some l in arch.alb_listeners
 
 listener_label(l) := sprintf("%s :%d<br/>%s", [l.protocol, l.port, action_label(l)])
 
@@ -134,12 +225,22 @@ edges contains edge(sprintf("alb_%s", [safe(lb.id)]), sprintf("listener_%s", [l.
 	l.load_balancer_arn == lb.arn
 }
 
-nodes contains node(sprintf("tg_%s", [safe(tg.id)]), "target_group", sprintf("Target group %s<br/>%s :%d", [tg.id, tg.protocol, tg.port]), tg.arn, "vpc") if {
+nodes contains node(
+	sprintf("tg_%s", [safe(tg.id)]),
+	"target_group",
+	sprintf("Target group %s<br/>%s :%d", [tg.id, tg.protocol, tg.port]),
+	tg.arn,
+	"vpc"
+) if {
 	some arn in arch.alb_target_groups
 	tg := arch.target_groups_by_arn[arn]
 }
 
-edges contains edge(sprintf("listener_%s", [l.id]), sprintf("tg_%s", [safe(arch.target_groups_by_arn[arn].id)]), "forward") if {
+edges contains edge(
+	sprintf("listener_%s", [l.id]),
+	sprintf("tg_%s", [safe(arch.target_groups_by_arn[arn].id)]),
+	"forward"
+) if {
 	some l in arch.alb_listeners
 	some a in l.default_actions
 	a.type == "forward"
@@ -158,11 +259,27 @@ edges contains rule_edge("internet", sprintf("alb_%s", [safe(lb.id)]), g, r) if 
 
 # --- containers ------------------------------------------------------------------------------
 
-nodes contains node(sprintf("svc_%s", [safe(s.id)]), "ecs_service", sprintf("ECS service %s<br/>%d task(s) · %s", [s.id, s.desired_count, s.launch_type]), s.arn, "vpc") if some s in arch.services
+nodes contains node(
+	sprintf("svc_%s", [safe(s.id)]),
+	"ecs_service",
+	sprintf("ECS service %s<br/>%d task(s) · %s", [s.id, s.desired_count, s.launch_type]),
+	s.arn,
+	"vpc"
+) if some s in arch.services
 
-nodes contains absent("svc_missing", "ecs_service", "ECS service", "vpc", ["elbv2.load_balancers", "elbv2.target_groups", "ecs.clusters", "ecs.services"]) if count(arch.services) == 0
+nodes contains absent(
+	"svc_missing",
+	"ecs_service",
+	"ECS service",
+	"vpc",
+	["elbv2.load_balancers", "elbv2.target_groups", "ecs.clusters", "ecs.services"]
+) if count(arch.services) == 0
 
-edges contains edge(sprintf("tg_%s", [safe(arch.target_groups_by_arn[b.target_group_arn].id)]), sprintf("svc_%s", [safe(s.id)]), sprintf("port %d", [b.container_port])) if {
+edges contains edge(
+	sprintf("tg_%s", [safe(arch.target_groups_by_arn[b.target_group_arn].id)]),
+	sprintf("svc_%s", [safe(s.id)]),
+	sprintf("port %d", [b.container_port])
+) if {
 	some s in arch.services
 	some b in s.load_balancers
 	b.target_group_arn in arch.alb_target_groups
@@ -196,11 +313,29 @@ edges contains rule_edge("internet", sprintf("svc_%s", [safe(s.id)]), g, r) if {
 
 # --- state and monitoring --------------------------------------------------------------------
 
-nodes contains node(sprintf("bucket_%s", [safe(b.id)]), "state_bucket", sprintf("State bucket %s", [b.id]), b.arn, "") if some b in arch.state_buckets
+nodes contains node(
+	sprintf("bucket_%s", [safe(b.id)]),
+	"state_bucket",
+	sprintf("State bucket %s", [b.id]),
+	b.arn,
+	""
+) if some b in arch.state_buckets
 
-nodes contains absent("bucket_missing", "state_bucket", "Terraform state bucket", "", ["s3.buckets"]) if count(arch.state_buckets) == 0
+nodes contains absent(
+	"bucket_missing",
+	"state_bucket",
+	"Terraform state bucket",
+	"",
+	["s3.buckets"]
+) if count(arch.state_buckets) == 0
 
-nodes contains node(sprintf("alarm_%s", [safe(a.id)]), "alarm", sprintf("Alarm %s<br/>%s %s %v", [a.id, a.metric_name, a.comparison_operator, a.threshold]), a.arn, "") if {
+nodes contains node(
+	sprintf("alarm_%s", [safe(a.id)]),
+	"alarm",
+	sprintf("Alarm %s<br/>%s %s %v", [a.id, a.metric_name, a.comparison_operator, a.threshold]),
+	a.arn,
+	""
+) if {
 	some a in service_alarms
 }
 
@@ -218,7 +353,13 @@ edges contains edge(sprintf("alarm_%s", [safe(a.id)]), sprintf("svc_%s", [safe(s
 	a.dimensions.ServiceName == s.id
 }
 
-nodes contains absent(sprintf("alarm_missing_%s", [safe(d.metric)]), "alarm", sprintf("%s alarm", [d.metric]), "", ["cloudwatch.alarms"]) if {
+nodes contains absent(
+	sprintf("alarm_missing_%s", [safe(d.metric)]),
+	"alarm",
+	sprintf("%s alarm", [d.metric]),
+	"",
+	["cloudwatch.alarms"]
+) if {
 	count(arch.services) > 0
 	some d in arch.spec.alarms
 	not alarm_metrics[d.metric]
@@ -230,7 +371,21 @@ alarm_metrics := {a.metric_name | some a in service_alarms}
 
 # The kinds drawn here that a gap touches: the picture may lack some of their components or
 # connections, so the diagram says so in a node of its own rather than looking whole.
-drawn_kinds := {"ec2.vpcs", "ec2.subnets", "ec2.route_tables", "ec2.nat_gateways", "ec2.internet_gateways", "ec2.security_groups", "elbv2.load_balancers", "elbv2.listeners", "elbv2.target_groups", "ecs.clusters", "ecs.services", "s3.buckets", "cloudwatch.alarms"}
+drawn_kinds := {
+	"ec2.vpcs",
+	"ec2.subnets",
+	"ec2.route_tables",
+	"ec2.nat_gateways",
+	"ec2.internet_gateways",
+	"ec2.security_groups",
+	"elbv2.load_balancers",
+	"elbv2.listeners",
+	"elbv2.target_groups",
+	"ecs.clusters",
+	"ecs.services",
+	"s3.buckets",
+	"cloudwatch.alarms"
+}
 
 gapped := sort({gap_label(g) | some g in input.gaps; g.kind in drawn_kinds})
 
@@ -238,7 +393,15 @@ gap_label(g) := sprintf("%s %s", [g.kind, g.attribute]) if g.attribute
 
 else := g.kind
 
-nodes contains {"id": "gaps", "kind": "gaps", "label": sprintf("Not fully collected:<br/>%s", [concat("<br/>", gapped)]), "arn": null, "group": "", "missing": true, "unknown": true} if count(gapped) > 0
+nodes contains {
+	"id": "gaps",
+	"kind": "gaps",
+	"label": sprintf("Not fully collected:<br/>%s", [concat("<br/>", gapped)]),
+	"arn": null,
+	"group": "",
+	"missing": true,
+	"unknown": true
+} if count(gapped) > 0
 
 # A Mermaid-safe id fragment.
 safe(s) := regex.replace(s, "[^A-Za-z0-9_]", "_")

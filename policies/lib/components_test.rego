@@ -9,7 +9,19 @@ kinds(g) := {n.kind | some n in g.nodes}
 
 test_reference_draws_every_component if {
 	g := components.graph with input as ref
-	kinds(g) == {"internet", "vpc", "subnet", "nat_gateway", "internet_gateway", "load_balancer", "listener", "target_group", "ecs_service", "state_bucket", "alarm"}
+	kinds(g) == {
+		"internet",
+		"vpc",
+		"subnet",
+		"nat_gateway",
+		"internet_gateway",
+		"load_balancer",
+		"listener",
+		"target_group",
+		"ecs_service",
+		"state_bucket",
+		"alarm"
+	}
 	count([n | some n in g.nodes; n.missing]) == 0
 	count([n | some n in g.nodes; n.kind == "subnet"]) == 4
 }
@@ -33,7 +45,21 @@ test_deleted_load_balancer_is_drawn_missing if {
 }
 
 test_unlisted_load_balancers_are_unknown_not_missing if {
-	inv := object.union(t.emptied("elbv2", "load_balancers"), {"gaps": [{"service": "elbv2", "region": "us-east-1", "kind": "elbv2.load_balancers", "operation": "DescribeLoadBalancers", "code": "AccessDenied", "message": "denied"}]})
+	inv := object.union(
+		t.emptied("elbv2", "load_balancers"),
+		{
+			"gaps": [
+				{
+					"service": "elbv2",
+					"region": "us-east-1",
+					"kind": "elbv2.load_balancers",
+					"operation": "DescribeLoadBalancers",
+					"code": "AccessDenied",
+					"message": "denied"
+				}
+			]
+		}
+	)
 	g := components.graph with input as inv
 	some n in g.nodes
 	n.id == "alb_missing"

@@ -14,11 +14,17 @@ new(msg, arn, attribute, expected, actual) := {
 
 # A finding with the command that fixes it, runnable as printed: every value filled in from
 # the inventory or the spec. The steps of a multi-step fix are joined by `steps`.
-fixed(msg, arn, attribute, expected, actual, cli) := object.union(new(msg, arn, attribute, expected, actual), {"cli": cli})
+fixed(msg, arn, attribute, expected, actual, cli) := object.union(
+	new(msg, arn, attribute, expected, actual),
+	{"cli": cli}
+)
 
 # A finding whose fix needs something only the user has (a secret's value, a least-privilege
 # policy document) or is unsafe through the API: `text` says what to supply or do.
-manual(msg, arn, attribute, expected, actual, text) := object.union(new(msg, arn, attribute, expected, actual), {"manual": text})
+manual(msg, arn, attribute, expected, actual, text) := object.union(
+	new(msg, arn, attribute, expected, actual),
+	{"manual": text}
+)
 
 # Adds structured details (rule id, port, subnet ids…) to a finding.
 with_details(finding, details) := object.union(finding, {"details": details})

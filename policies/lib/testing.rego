@@ -19,7 +19,10 @@ unknown(svc, kind, key, value, attr) := object.union(ref, {"aws": {svc: {kind: [
 	item := forget_if(x, key, value, attr)
 ]}}})
 
-forget_if(x, key, value, attr) := object.union(object.remove(x, [attr]), {"unknown": [attr]}) if object.get(x, key, null) == value
+forget_if(x, key, value, attr) := object.union(
+	object.remove(x, [attr]),
+	{"unknown": [attr]}
+) if object.get(x, key, null) == value
 
 forget_if(x, key, value, _) := x if object.get(x, key, null) != value
 

@@ -15,6 +15,9 @@ test_private_subnet_placement_is_found if {
 }
 
 test_unlisted_albs_are_not_missing if {
-	inp := object.union(t.without("elbv2", "load_balancers", "arn", lb.arn), {"gaps": [{"kind": "elbv2.load_balancers"}]})
+	inp := object.union(
+		t.without("elbv2", "load_balancers", "arn", lb.arn),
+		{"gaps": [{"kind": "elbv2.load_balancers"}]}
+	)
 	count(policy.deny) == 0 with input as inp
 }

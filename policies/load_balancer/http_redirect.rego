@@ -12,7 +12,9 @@
 #   requires: [elbv2.load_balancers, elbv2.listeners]
 #   remediation:
 #     summary: Make the HTTP listener's default action a 301 redirect to HTTPS on port 443.
-#     cli: aws elbv2 modify-listener --listener-arn <listener-arn> --default-actions 'Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'
+#     cli: >-
+#       aws elbv2 modify-listener --listener-arn <listener-arn> --default-actions
+#       'Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'
 #     terraform: |
 #       default_action {
 #         type = "redirect"
@@ -46,7 +48,10 @@ deny contains result.new(msg, l.arn, "default_actions", expected, actual) if {
 	l.port == lbspec.http_port
 	not redirects(l)
 	actual := [a.type | some a in l.default_actions]
-	msg := sprintf("HTTP listener on port %d does not redirect to HTTPS:%d with %s.", [lbspec.http_port, lbspec.https_port, lbspec.redirect_status])
+	msg := sprintf(
+		"HTTP listener on port %d does not redirect to HTTPS:%d with %s.",
+		[lbspec.http_port, lbspec.https_port, lbspec.redirect_status]
+	)
 }
 
 redirects(l) if {

@@ -19,6 +19,11 @@ test_forwarding_http_is_found if {
 }
 
 test_temporary_redirect_is_found if {
-	actions := [object.union(http.default_actions[0], {"redirect": object.union(http.default_actions[0].redirect, {"status_code": "HTTP_302"})})]
+	actions := [
+		object.union(
+			http.default_actions[0],
+			{"redirect": object.union(http.default_actions[0].redirect, {"status_code": "HTTP_302"})}
+		)
+	]
 	count(policy.deny) == 1 with input as t.patched("elbv2", "listeners", "arn", http.arn, {"default_actions": actions})
 }

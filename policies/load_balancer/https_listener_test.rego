@@ -11,7 +11,13 @@ https := l if {
 }
 
 test_weak_tls_policy_is_found if {
-	findings := policy.deny with input as t.patched("elbv2", "listeners", "arn", https.arn, {"ssl_policy": "ELBSecurityPolicy-2016-08"})
+	findings := policy.deny with input as t.patched(
+		"elbv2",
+		"listeners",
+		"arn",
+		https.arn,
+		{"ssl_policy": "ELBSecurityPolicy-2016-08"}
+	)
 	count(findings) == 1
 	some f in findings
 	f.actual == "ELBSecurityPolicy-2016-08"
@@ -21,4 +27,9 @@ test_plain_http_on_443_is_found if {
 	count(policy.deny) == 1 with input as t.patched("elbv2", "listeners", "arn", https.arn, {"protocol": "HTTP"})
 }
 
-test_missing_listener_is_found if count(policy.deny) == 1 with input as t.without("elbv2", "listeners", "arn", https.arn)
+test_missing_listener_is_found if count(policy.deny) == 1 with input as t.without(
+	"elbv2",
+	"listeners",
+	"arn",
+	https.arn
+)

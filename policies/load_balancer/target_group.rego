@@ -11,7 +11,9 @@
 #   anchors: [load_balancer]
 #   requires: [elbv2.target_groups, elbv2.listeners]
 #   remediation:
-#     summary: Point the target group at the application port and enable health checks (Terraform recreates target groups whose port changes).
+#     summary: >-
+#       Point the target group at the application port and enable health checks (Terraform recreates target groups whose
+#       port changes).
 #     cli: aws elbv2 modify-target-group --target-group-arn <tg-arn> --health-check-enabled --health-check-path /health
 package archaudit.load_balancer.target_group
 

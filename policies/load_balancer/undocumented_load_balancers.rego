@@ -30,7 +30,13 @@ deny contains result.new(msg, l.arn, "protocol", "HTTPS (or a redirect to HTTPS)
 	lb := undocumented_arns[l.load_balancer_arn]
 	l.protocol in plaintext
 	not redirects_to_https(l)
-	msg := sprintf("Load balancer %s, not in the documentation, serves %s on port %d from the internet without redirecting to HTTPS.", [lb.id, l.protocol, l.port])
+	msg := sprintf(
+		concat(" ", [
+			"Load balancer %s, not in the documentation, serves %s on port %d from",
+			"the internet without redirecting to HTTPS."
+		]),
+		[lb.id, l.protocol, l.port]
+	)
 }
 
 redirects_to_https(l) if {

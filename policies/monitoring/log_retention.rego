@@ -22,20 +22,54 @@ import data.archaudit.lib.result
 bounds := sprintf("%d..%d days", [arch.spec.logs.min_retention_days, arch.spec.logs.max_retention_days])
 
 # The retention values CloudWatch Logs accepts; the fix uses the shortest within the bounds.
-allowed_days := [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+allowed_days := [
+	1,
+	3,
+	5,
+	7,
+	14,
+	30,
+	60,
+	90,
+	120,
+	150,
+	180,
+	365,
+	400,
+	545,
+	731,
+	1096,
+	1827,
+	2192,
+	2557,
+	2922,
+	3288,
+	3653
+]
 
-retention := min([d | some d in allowed_days; d >= arch.spec.logs.min_retention_days; d <= arch.spec.logs.max_retention_days])
+retention := min(
+	[d | some d in allowed_days; d >= arch.spec.logs.min_retention_days; d <= arch.spec.logs.max_retention_days]
+)
 
-put_retention(name) := sprintf("aws logs put-retention-policy --log-group-name %s --retention-in-days %d", [name, retention])
+put_retention(name) := sprintf(
+	"aws logs put-retention-policy --log-group-name %s --retention-in-days %d",
+	[name, retention]
+)
 
-deny contains result.with_details(result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id)), {"retention_in_days": retention}) if {
+deny contains result.with_details(
+	result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id)),
+	{"retention_in_days": retention}
+) if {
 	some g in input.aws.logs.log_groups
 	not g.retention_in_days
 	not "retention_in_days" in object.get(g, "unknown", [])
 	msg := sprintf("Log group %s keeps events forever.", [g.id])
 }
 
-deny contains result.with_details(result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id)), {"retention_in_days": retention}) if {
+deny contains result.with_details(
+	result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id)),
+	{"retention_in_days": retention}
+) if {
 	some g in input.aws.logs.log_groups
 	out_of_bounds(g.retention_in_days)
 	msg := sprintf("Log group %s keeps events %d days, outside %s.", [g.id, g.retention_in_days, bounds])
@@ -47,7 +81,14 @@ out_of_bounds(days) if days > arch.spec.logs.max_retention_days
 
 group_names := {g.id | some g in input.aws.logs.log_groups}
 
-deny contains result.fixed(msg, td.arn, sprintf("log_group:%s", [name]), name, null, result.steps([sprintf("aws logs create-log-group --log-group-name %s", [name]), put_retention(name)])) if {
+deny contains result.fixed(
+	msg,
+	td.arn,
+	sprintf("log_group:%s", [name]),
+	name,
+	null,
+	result.steps([sprintf("aws logs create-log-group --log-group-name %s", [name]), put_retention(name)])
+) if {
 	arch.complete("logs.log_groups")
 	some td in arch.task_definitions
 	some c in td.containers

@@ -15,8 +15,20 @@ test_no_retention_is_found if {
 	f.actual == "never expire"
 }
 
-test_too_short_is_found if count(policy.deny) == 1 with input as t.patched("logs", "log_groups", "id", group, {"retention_in_days": 1})
+test_too_short_is_found if count(policy.deny) == 1 with input as t.patched(
+	"logs",
+	"log_groups",
+	"id",
+	group,
+	{"retention_in_days": 1}
+)
 
 test_missing_log_group_is_found if count(policy.deny) == 1 with input as t.without("logs", "log_groups", "id", group)
 
-test_unknown_retention_gives_no_finding if count(policy.deny) == 0 with input as t.unknown("logs", "log_groups", "id", group, "retention_in_days")
+test_unknown_retention_gives_no_finding if count(policy.deny) == 0 with input as t.unknown(
+	"logs",
+	"log_groups",
+	"id",
+	group,
+	"retention_in_days"
+)

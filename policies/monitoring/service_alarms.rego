@@ -12,8 +12,12 @@
 #   anchors: [ecs_service]
 #   requires: [ecs.services, cloudwatch.alarms]
 #   remediation:
-#     summary: Create (or fix) the alarm on the service's metric with dimensions ClusterName and ServiceName and an SNS action.
-#     cli: aws cloudwatch put-metric-alarm --alarm-name <service>-<metric>-high --namespace AWS/ECS --metric-name <metric> --dimensions Name=ClusterName,Value=<cluster> Name=ServiceName,Value=<service> --statistic Average --period 300 --evaluation-periods 2 --threshold 80 --comparison-operator GreaterThanThreshold --alarm-actions <sns-topic-arn>
+#     summary: >-
+#       Create (or fix) the alarm on the service's metric with dimensions ClusterName and ServiceName and an SNS action.
+#     cli: >-
+#       aws cloudwatch put-metric-alarm --alarm-name <service>-<metric>-high --namespace AWS/ECS --metric-name <metric>
+#       --dimensions Name=ClusterName,Value=<cluster> Name=ServiceName,Value=<service> --statistic Average --period 300
+#       --evaluation-periods 2 --threshold 80 --comparison-operator GreaterThanThreshold --alarm-actions <sns-topic-arn>
 #     fix: cloudwatch.put_alarm
 package archaudit.monitoring.service_alarms
 
@@ -21,7 +25,10 @@ import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
 # "namespace|metric|cluster|service" of every alarm that meets the documented bar.
-good contains sprintf("%s|%s|%s|%s", [a.namespace, a.metric_name, a.dimensions.ClusterName, a.dimensions.ServiceName]) if {
+good contains sprintf(
+	"%s|%s|%s|%s",
+	[a.namespace, a.metric_name, a.dimensions.ClusterName, a.dimensions.ServiceName]
+) if {
 	some a in input.aws.cloudwatch.alarms
 	some want in arch.spec.alarms
 	a.namespace == want.namespace
@@ -43,22 +50,66 @@ topics(s) := sort({t |
 	contains(t, ":sns:")
 })
 
-put_alarm(s, want, topic) := sprintf("aws cloudwatch put-metric-alarm --alarm-name %s-%s-high --namespace %s --metric-name %s --dimensions Name=ClusterName,Value=%s Name=ServiceName,Value=%s --statistic Average --period 300 --evaluation-periods 2 --threshold %v --comparison-operator %s --alarm-actions %s", [s.id, lower(want.metric), want.namespace, want.metric, arch.cluster_name(s), s.id, threshold(want), want.comparison[0], topic])
+put_alarm(s, want, topic) := sprintf(
+	concat(" ", [
+		"aws cloudwatch put-metric-alarm --alarm-name %s-%s-high --namespace %s",
+		"--metric-name %s --dimensions Name=ClusterName,Value=%s",
+		"Name=ServiceName,Value=%s --statistic Average --period 300",
+		"--evaluation-periods 2 --threshold %v --comparison-operator %s",
+		"--alarm-actions %s"
+	]),
+	[
+		s.id,
+		lower(want.metric),
+		want.namespace,
+		want.metric,
+		arch.cluster_name(s),
+		s.id,
+		threshold(want),
+		want.comparison[0],
+		topic
+	]
+)
 
 threshold(want) := max([want.threshold_min, min([80, want.threshold_max])])
 
-fix(f, s, want) := object.union(f, {"cli": put_alarm(s, want, topics(s)[0]), "details": {"alarm": alarm(s, want, topics(s)[0])}}) if count(topics(s)) > 0
+fix(f, s, want) := object.union(
+	f,
+	{"cli": put_alarm(s, want, topics(s)[0]), "details": {"alarm": alarm(s, want, topics(s)[0])}}
+) if count(topics(s)) > 0
 
 # The alarm `put_alarm` creates, as parameters.
-alarm(s, want, topic) := {"name": sprintf("%s-%s-high", [s.id, lower(want.metric)]), "namespace": want.namespace, "metric": want.metric, "cluster": arch.cluster_name(s), "service": s.id, "statistic": "Average", "period": 300, "evaluation_periods": 2, "threshold": threshold(want), "comparison": want.comparison[0], "actions": [topic], "ok_actions": [topic]}
+alarm(s, want, topic) := {
+	"name": sprintf("%s-%s-high", [s.id, lower(want.metric)]),
+	"namespace": want.namespace,
+	"metric": want.metric,
+	"cluster": arch.cluster_name(s),
+	"service": s.id,
+	"statistic": "Average",
+	"period": 300,
+	"evaluation_periods": 2,
+	"threshold": threshold(want),
+	"comparison": want.comparison[0],
+	"actions": [topic],
+	"ok_actions": [topic]
+}
 
-fix(f, s, want) := object.union(f, {"manual": sprintf("Name the SNS topic to notify: %s", [put_alarm(s, want, "<sns-topic-arn>")])}) if count(topics(s)) == 0
+fix(f, s, want) := object.union(
+	f,
+	{"manual": sprintf("Name the SNS topic to notify: %s", [put_alarm(s, want, "<sns-topic-arn>")])}
+) if count(topics(s)) == 0
 
 deny contains fix(result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null), s, want) if {
 	arch.complete("cloudwatch.alarms")
 	some s in arch.services
 	some want in arch.spec.alarms
 	not sprintf("%s|%s|%s|%s", [want.namespace, want.metric, arch.cluster_name(s), s.id]) in good
-	expected := sprintf("%s/%s alarm, threshold %v..%v, actions enabled", [want.namespace, want.metric, want.threshold_min, want.threshold_max])
-	msg := sprintf("Service %s has no working %s alarm (threshold %v–%v, actions enabled).", [s.id, want.metric, want.threshold_min, want.threshold_max])
+	expected := sprintf(
+		"%s/%s alarm, threshold %v..%v, actions enabled",
+		[want.namespace, want.metric, want.threshold_min, want.threshold_max]
+	)
+	msg := sprintf(
+		"Service %s has no working %s alarm (threshold %v–%v, actions enabled).",
+		[s.id, want.metric, want.threshold_min, want.threshold_max]
+	)
 }

@@ -11,9 +11,21 @@ test_missing_memory_alarm_is_found if {
 }
 
 test_alarm_without_actions_is_found if {
-	count(policy.deny) == 1 with input as t.patched("cloudwatch", "alarms", "id", "archaudit-app-cpu-high", {"actions_enabled": false})
+	count(policy.deny) == 1 with input as t.patched(
+		"cloudwatch",
+		"alarms",
+		"id",
+		"archaudit-app-cpu-high",
+		{"actions_enabled": false}
+	)
 }
 
 test_threshold_out_of_range_is_found if {
-	count(policy.deny) == 1 with input as t.patched("cloudwatch", "alarms", "id", "archaudit-app-cpu-high", {"threshold": 99.0})
+	count(policy.deny) == 1 with input as t.patched(
+		"cloudwatch",
+		"alarms",
+		"id",
+		"archaudit-app-cpu-high",
+		{"threshold": 99.0}
+	)
 }

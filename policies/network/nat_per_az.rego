@@ -11,8 +11,12 @@
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.nat_gateways]
 #   remediation:
-#     summary: Create a NAT gateway with its own Elastic IP in the AZ's public subnet, then route that AZ's private subnet through it. Drift of this kind is best fixed through Terraform.
-#     cli: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id $(aws ec2 allocate-address --domain vpc --query AllocationId --output text)
+#     summary: >-
+#       Create a NAT gateway with its own Elastic IP in the AZ's public subnet, then route that AZ's private subnet
+#       through it. Drift of this kind is best fixed through Terraform.
+#     cli: >-
+#       aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id $(aws ec2 allocate-address --domain
+#       vpc --query AllocationId --output text)
 #     terraform: |
 #       resource "aws_nat_gateway" "b" {
 #         subnet_id     = aws_subnet.public_b.id

@@ -13,10 +13,19 @@ test_missing_nat_is_found if {
 }
 
 test_failed_nat_is_found if {
-	count(policy.deny) == 1 with input as t.patched("ec2", "nat_gateways", "subnet_id", t.subnet("10.0.1.0/24").id, {"state": "failed"})
+	count(policy.deny) == 1 with input as t.patched(
+		"ec2",
+		"nat_gateways",
+		"subnet_id",
+		t.subnet("10.0.1.0/24").id,
+		{"state": "failed"}
+	)
 }
 
 test_unlisted_nats_are_not_missing if {
-	inp := object.union(t.without("ec2", "nat_gateways", "subnet_id", t.subnet("10.0.2.0/24").id), {"gaps": [{"kind": "ec2.nat_gateways"}]})
+	inp := object.union(
+		t.without("ec2", "nat_gateways", "subnet_id", t.subnet("10.0.2.0/24").id),
+		{"gaps": [{"kind": "ec2.nat_gateways"}]}
+	)
 	count(policy.deny) == 0 with input as inp
 }

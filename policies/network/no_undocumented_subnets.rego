@@ -22,7 +22,10 @@ deny contains result.new(msg, s.arn, "cidr_block", documented, s.cidr_block) if 
 	some s in arch.subnets
 	not arch.documented_subnets[s.cidr_block]
 	documented := sort(object.keys(arch.documented_subnets))
-	msg := sprintf("Subnet %s (%s, %s) in the architecture VPC is not documented%s.", [s.id, s.cidr_block, s.availability_zone, overlap_note(s)])
+	msg := sprintf(
+		"Subnet %s (%s, %s) in the architecture VPC is not documented%s.",
+		[s.id, s.cidr_block, s.availability_zone, overlap_note(s)]
+	)
 }
 
 # Subnets cannot overlap within a VPC, but a documented CIDR may be carved differently.

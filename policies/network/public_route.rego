@@ -28,19 +28,32 @@ broken[rt.id] := {"table": rt, "subnets": subnets} if {
 	subnets := sort([x.cidr_block | some x in arch.public_subnets; arch.route_table(x).id == rt.id])
 }
 
-igw_fix(rt) := {"cli": sprintf("aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --gateway-id %s", [verb(rt), rt.id, sort(arch.attached_igws)[0]])} if count(arch.attached_igws) > 0
+igw_fix(rt) := {
+	"cli": sprintf(
+		"aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --gateway-id %s",
+		[verb(rt), rt.id, sort(arch.attached_igws)[0]]
+	)
+} if count(arch.attached_igws) > 0
 
-igw_fix(_) := {"manual": "Attach an internet gateway to the VPC (through Terraform), then route 0.0.0.0/0 to it."} if count(arch.attached_igws) == 0
+igw_fix(_) := {
+	"manual": "Attach an internet gateway to the VPC (through Terraform), then route 0.0.0.0/0 to it."
+} if count(arch.attached_igws) == 0
 
 verb(rt) := "replace-route" if arch.default_route(rt)
 
 verb(rt) := "create-route" if not arch.default_route(rt)
 
-deny contains object.union(result.new(msg, rt.arn, "route:0.0.0.0/0", "an attached internet gateway", actual), igw_fix(rt)) if {
+deny contains object.union(
+	result.new(msg, rt.arn, "route:0.0.0.0/0", "an attached internet gateway", actual),
+	igw_fix(rt)
+) if {
 	some b in broken
 	rt := b.table
 	actual := default_target(rt)
-	msg := sprintf("Public subnet(s) %s have no default route to the VPC's internet gateway (route table %s).", [concat(", ", b.subnets), rt.id])
+	msg := sprintf(
+		"Public subnet(s) %s have no default route to the VPC's internet gateway (route table %s).",
+		[concat(", ", b.subnets), rt.id]
+	)
 }
 
 routes_to_igw(rt) if {

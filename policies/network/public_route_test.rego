@@ -21,7 +21,13 @@ test_missing_igw_route_is_found_once_per_table if {
 }
 
 test_detached_igw_is_found if {
-	findings := policy.deny with input as t.patched("ec2", "internet_gateways", "id", t.ref.aws.ec2.internet_gateways[0].id, {"attached_vpcs": []})
+	findings := policy.deny with input as t.patched(
+		"ec2",
+		"internet_gateways",
+		"id",
+		t.ref.aws.ec2.internet_gateways[0].id,
+		{"attached_vpcs": []}
+	)
 	count(findings) == 1
 	some f in findings
 	f.manual

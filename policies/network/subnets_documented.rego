@@ -24,7 +24,14 @@ package archaudit.network.subnets_documented
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.fixed(msg, vpc.arn, sprintf("subnet:%s", [d.cidr]), d, null, sprintf("aws ec2 create-subnet --vpc-id %s --cidr-block %s --availability-zone %s", [vpc.id, d.cidr, d.az])) if {
+deny contains result.fixed(
+	msg,
+	vpc.arn,
+	sprintf("subnet:%s", [d.cidr]),
+	d,
+	null,
+	sprintf("aws ec2 create-subnet --vpc-id %s --cidr-block %s --availability-zone %s", [vpc.id, d.cidr, d.az])
+) if {
 	arch.complete("ec2.subnets")
 	some vpc in arch.vpcs
 	some d in arch.spec.subnets
@@ -32,7 +39,20 @@ deny contains result.fixed(msg, vpc.arn, sprintf("subnet:%s", [d.cidr]), d, null
 	msg := sprintf("Documented %s subnet %s (%s) is missing from VPC %s.", [d.tier, d.cidr, d.az, vpc.id])
 }
 
-deny contains result.manual(msg, s.arn, "availability_zone", d.az, s.availability_zone, sprintf("A subnet cannot move between AZs: move its resources out, delete it (aws ec2 delete-subnet --subnet-id %s) and create it in %s.", [s.id, d.az])) if {
+deny contains result.manual(
+	msg,
+	s.arn,
+	"availability_zone",
+	d.az,
+	s.availability_zone,
+	sprintf(
+		concat(" ", [
+			"A subnet cannot move between AZs: move its resources out, delete it",
+			"(aws ec2 delete-subnet --subnet-id %s) and create it in %s."
+		]),
+		[s.id, d.az]
+	)
+) if {
 	some s in arch.subnets
 	d := arch.documented_subnets[s.cidr_block]
 	s.availability_zone != d.az

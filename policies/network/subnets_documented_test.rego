@@ -14,7 +14,13 @@ test_missing_subnet_is_found if {
 }
 
 test_wrong_az_is_found if {
-	findings := policy.deny with input as t.patched("ec2", "subnets", "cidr_block", "10.0.101.0/24", {"availability_zone": "us-east-1c"})
+	findings := policy.deny with input as t.patched(
+		"ec2",
+		"subnets",
+		"cidr_block",
+		"10.0.101.0/24",
+		{"availability_zone": "us-east-1c"}
+	)
 	count(findings) == 1
 	some f in findings
 	f.actual == "us-east-1c"

@@ -10,7 +10,9 @@
 #   expectation: [vpc.cidr]
 #   requires: [ec2.vpcs]
 #   remediation:
-#     summary: Recreate the VPC from the Terraform configuration, or correct archaudit.toml if the documentation is out of date.
+#     summary: >-
+#       Recreate the VPC from the Terraform configuration, or correct archaudit.toml if the documentation is out of
+#       date.
 #     terraform: |
 #       resource "aws_vpc" "main" {
 #         cidr_block           = "10.0.0.0/16"
@@ -22,14 +24,32 @@ package archaudit.network.vpc_cidr
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.manual(msg, arch.account_arn, "vpc", arch.spec.vpc.cidr, actual, "Recreate the VPC from the Terraform configuration, or correct [architecture.vpc] in archaudit.toml if the documentation is out of date.") if {
+deny contains result.manual(
+	msg,
+	arch.account_arn,
+	"vpc",
+	arch.spec.vpc.cidr,
+	actual,
+	concat(" ", [
+		"Recreate the VPC from the Terraform configuration, or correct",
+		"[architecture.vpc] in archaudit.toml if the documentation is out of",
+		"date."
+	])
+) if {
 	arch.complete("ec2.vpcs")
 	count(arch.vpcs) == 0
 	actual := sort([v.cidr_block | some v in input.aws.ec2.vpcs])
 	msg := sprintf("No VPC with the documented CIDR %s exists.", [arch.spec.vpc.cidr])
 }
 
-deny contains result.manual(msg, v.arn, "cidr_block", arch.spec.vpc.cidr, v.cidr_block, "A VPC's primary CIDR cannot change: recreate the VPC (through Terraform) or correct archaudit.toml.") if {
+deny contains result.manual(
+	msg,
+	v.arn,
+	"cidr_block",
+	arch.spec.vpc.cidr,
+	v.cidr_block,
+	"A VPC's primary CIDR cannot change: recreate the VPC (through Terraform) or correct archaudit.toml."
+) if {
 	some v in arch.vpcs
 	v.cidr_block != arch.spec.vpc.cidr
 	msg := sprintf("VPC %s has CIDR %s instead of %s.", [v.id, v.cidr_block, arch.spec.vpc.cidr])

@@ -6,7 +6,13 @@ import data.archaudit.network.vpc_cidr as policy
 test_reference_passes if count(policy.deny) == 0 with input as t.ref
 
 test_missing_vpc_is_found if {
-	findings := policy.deny with input as t.patched("ec2", "vpcs", "cidr_block", "10.0.0.0/16", {"cidr_block": "10.9.0.0/16"})
+	findings := policy.deny with input as t.patched(
+		"ec2",
+		"vpcs",
+		"cidr_block",
+		"10.0.0.0/16",
+		{"cidr_block": "10.9.0.0/16"}
+	)
 	count(findings) == 1
 	some f in findings
 	f.expected == "10.0.0.0/16"

@@ -10,7 +10,8 @@
 #   expectation: [ecs]
 #   requires: [secretsmanager.secrets.resource_policy]
 #   remediation:
-#     summary: Remove the public statement from the secret's resource policy (or delete the policy) and rotate the secret.
+#     summary: >-
+#       Remove the public statement from the secret's resource policy (or delete the policy) and rotate the secret.
 #     cli: aws secretsmanager delete-resource-policy --secret-id <secret-arn>
 #     fix: secretsmanager.delete_resource_policy
 package archaudit.secrets.secret_policy

@@ -43,14 +43,37 @@ deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expecte
 	some r in g.ingress
 	not documented(r)
 	expected := sprintf("tcp %v from %v", [sort(ports), arch.spec.load_balancer.ingress_cidrs])
-	msg := sprintf("Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.value])
+	msg := sprintf(
+		"Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.",
+		[g.id, r.protocol, r.from_port, r.to_port, r.peer.value]
+	)
 }
 
-authorize(g, port, cidr) := sprintf("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --cidr %s", [g.id, port, cidr]) if not contains(cidr, ":")
+authorize(g, port, cidr) := sprintf(
+	"aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --cidr %s",
+	[g.id, port, cidr]
+) if not contains(cidr, ":")
 
-authorize(g, port, cidr) := sprintf("aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions 'IpProtocol=tcp,FromPort=%d,ToPort=%d,Ipv6Ranges=[{CidrIpv6=%s}]'", [g.id, port, port, cidr]) if contains(cidr, ":")
+authorize(g, port, cidr) := sprintf(
+	concat(" ", [
+		"aws ec2 authorize-security-group-ingress --group-id %s",
+		"--ip-permissions",
+		"'IpProtocol=tcp,FromPort=%d,ToPort=%d,Ipv6Ranges=[{CidrIpv6=%s}]'"
+	]),
+	[g.id, port, port, cidr]
+) if contains(cidr, ":")
 
-deny contains result.with_details(result.fixed(msg, g.arn, sprintf("ingress:missing:%d:%s", [port, cidr]), sprintf("tcp %d from %s", [port, cidr]), null, authorize(g, port, cidr)), {"authorize": [{"protocol": "tcp", "port": port, "cidr": cidr}]}) if {
+deny contains result.with_details(
+	result.fixed(
+		msg,
+		g.arn,
+		sprintf("ingress:missing:%d:%s", [port, cidr]),
+		sprintf("tcp %d from %s", [port, cidr]),
+		null,
+		authorize(g, port, cidr)
+	),
+	{"authorize": [{"protocol": "tcp", "port": port, "cidr": cidr}]}
+) if {
 	some id in arch.alb_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress

@@ -8,7 +8,18 @@ test_reference_passes if count(policy.deny) == 0 with input as t.ref
 alb_sg := t.security_group("archaudit-alb")
 
 test_extra_port_is_found if {
-	rules := array.concat(alb_sg.ingress, [{"protocol": "tcp", "from_port": 8080, "to_port": 8080, "peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"}, "rule_id": "sgr-x"}])
+	rules := array.concat(
+		alb_sg.ingress,
+		[
+			{
+				"protocol": "tcp",
+				"from_port": 8080,
+				"to_port": 8080,
+				"peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"},
+				"rule_id": "sgr-x"
+			}
+		]
+	)
 	findings := policy.deny with input as t.patched("ec2", "security_groups", "id", alb_sg.id, {"ingress": rules})
 	count(findings) == 1
 	some f in findings

@@ -23,12 +23,24 @@ package archaudit.security_groups.internet_ingress
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), "not reachable from the internet", arch.describe_rule(r)) if {
+deny contains result.new(
+	msg,
+	g.arn,
+	sprintf("ingress:%s", [r.rule_id]),
+	"not reachable from the internet",
+	arch.describe_rule(r)
+) if {
 	some g in input.aws.ec2.security_groups
 	g.vpc_id in arch.vpc_ids
 	not g.id in arch.component_security_groups
 	some r in g.ingress
 	arch.from_internet(r.peer)
 	not arch.exposed_admin_ports(r)
-	msg := sprintf("Security group %s (%s) in the architecture's VPC admits %s %s from %s; only the load balancer is reachable from the internet.", [g.id, g.name, r.protocol, arch.port_range(r), r.peer.value])
+	msg := sprintf(
+		concat(" ", [
+			"Security group %s (%s) in the architecture's VPC admits %s %s from %s;",
+			"only the load balancer is reachable from the internet."
+		]),
+		[g.id, g.name, r.protocol, arch.port_range(r), r.peer.value]
+	)
 }

@@ -14,7 +14,13 @@ extra(rules) := t.added("ec2", "security_groups", {
 	"ingress": rules, "egress": [],
 })
 
-rule(port, cidr) := {"protocol": "tcp", "from_port": port, "to_port": port, "peer": {"type": "cidr_ipv4", "value": cidr}, "rule_id": sprintf("sgr-%d", [port])}
+rule(port, cidr) := {
+	"protocol": "tcp",
+	"from_port": port,
+	"to_port": port,
+	"peer": {"type": "cidr_ipv4", "value": cidr},
+	"rule_id": sprintf("sgr-%d", [port])
+}
 
 test_undocumented_group_open_to_the_internet_is_found if {
 	findings := policy.deny with input as extra([rule(8080, "0.0.0.0/0")])

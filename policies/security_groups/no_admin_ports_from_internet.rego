@@ -18,10 +18,19 @@ package archaudit.security_groups.no_admin_ports_from_internet
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), "not reachable from the internet", arch.describe_rule(r)) if {
+deny contains result.new(
+	msg,
+	g.arn,
+	sprintf("ingress:%s", [r.rule_id]),
+	"not reachable from the internet",
+	arch.describe_rule(r)
+) if {
 	some g in input.aws.ec2.security_groups
 	some r in g.ingress
 	ports := arch.exposed_admin_ports(r)
 	arch.from_internet(r.peer)
-	msg := sprintf("Security group %s (%s) opens %s %d-%d to %s, including administrative ports %v.", [g.id, g.name, r.protocol, r.from_port, r.to_port, r.peer.value, ports])
+	msg := sprintf(
+		"Security group %s (%s) opens %s %d-%d to %s, including administrative ports %v.",
+		[g.id, g.name, r.protocol, r.from_port, r.to_port, r.peer.value, ports]
+	)
 }

@@ -11,7 +11,9 @@
 #   anchors: [ecs_service]
 #   requires: [ecs.services, elbv2.load_balancers, ec2.security_groups]
 #   remediation:
-#     summary: Revoke every ingress rule on the task security group except the application port from the load balancer's security group.
+#     summary: >-
+#       Revoke every ingress rule on the task security group except the application port from the load balancer's
+#       security group.
 #     cli: aws ec2 revoke-security-group-ingress --group-id <sg-id> --security-group-rule-ids <sgr-id>
 #     terraform: |
 #       resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
@@ -44,15 +46,28 @@ deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expecte
 	g := arch.security_groups_by_id[id]
 	some r in g.ingress
 	not documented(r)
-	msg := sprintf("Task security group %s allows %s %d-%d from %s %s; only tcp %d from the load balancer is documented.", [g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, port])
+	msg := sprintf(
+		"Task security group %s allows %s %d-%d from %s %s; only tcp %d from the load balancer is documented.",
+		[g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, port]
+	)
 }
 
-deny contains result.with_details(result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd), {"authorize": [{"protocol": "tcp", "port": port, "source_group": alb} | some alb in sort(arch.alb_security_groups)]}) if {
+deny contains result.with_details(
+	result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd),
+	{"authorize": [{"protocol": "tcp", "port": port, "source_group": alb} | some alb in sort(arch.alb_security_groups)]}
+) if {
 	some id in arch.task_security_groups
 	g := arch.security_groups_by_id[id]
 	g.ingress
 	not any_documented(g)
-	cmd := result.steps([sprintf("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s", [g.id, port, alb]) | some alb in sort(arch.alb_security_groups)])
+	cmd := result.steps(
+		[
+			sprintf(
+				"aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s",
+				[g.id, port, alb]
+			) | some alb in sort(arch.alb_security_groups)
+		]
+	)
 	msg := sprintf("Task security group %s does not allow tcp %d from the load balancer.", [g.id, port])
 }
 

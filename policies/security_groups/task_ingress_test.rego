@@ -8,7 +8,18 @@ test_reference_passes if count(policy.deny) == 0 with input as t.ref
 ecs_sg := t.security_group("archaudit-ecs")
 
 test_port_open_to_internet_is_found if {
-	rules := array.concat(ecs_sg.ingress, [{"protocol": "tcp", "from_port": 3000, "to_port": 3000, "peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"}, "rule_id": "sgr-open"}])
+	rules := array.concat(
+		ecs_sg.ingress,
+		[
+			{
+				"protocol": "tcp",
+				"from_port": 3000,
+				"to_port": 3000,
+				"peer": {"type": "cidr_ipv4", "value": "0.0.0.0/0"},
+				"rule_id": "sgr-open"
+			}
+		]
+	)
 	findings := policy.deny with input as t.patched("ec2", "security_groups", "id", ecs_sg.id, {"ingress": rules})
 	count(findings) == 1
 	some f in findings

@@ -12,7 +12,9 @@
 #   requires: [s3.buckets.public_access_block, s3.account_public_access_block]
 #   remediation:
 #     summary: Turn on all four public-access-block settings on the bucket.
-#     cli: aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+#     cli: >-
+#       aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration
+#       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 #     fix: s3.block_public_access
 package archaudit.state.state_bucket_public_access
 
@@ -40,5 +42,11 @@ deny contains result.new(msg, b.arn, sprintf("public_access_block.%s", [flag]), 
 	some flag in flags
 	b.public_access_block[flag] == false
 	not input.aws.s3.account_public_access_block
-	msg := sprintf("State bucket %s does not have %s on; the account-level block could not be read, so nothing is known to make up for it.", [b.id, flag])
+	msg := sprintf(
+		concat(" ", [
+			"State bucket %s does not have %s on; the account-level block could not",
+			"be read, so nothing is known to make up for it."
+		]),
+		[b.id, flag]
+	)
 }

@@ -14,16 +14,34 @@ test_suspended_versioning_is_found if {
 	f.actual == "suspended"
 }
 
-test_no_encryption_is_found if count(policy.deny) == 1 with input as t.patched("s3", "buckets", "id", bucket, {"encryption": {"algorithm": "none"}})
+test_no_encryption_is_found if count(policy.deny) == 1 with input as t.patched(
+	"s3",
+	"buckets",
+	"id",
+	bucket,
+	{"encryption": {"algorithm": "none"}}
+)
 
 test_missing_bucket_is_found if count(policy.deny) == 1 with input as t.without("s3", "buckets", "id", bucket)
 
-test_unknown_versioning_gives_no_finding if count(policy.deny) == 0 with input as t.unknown("s3", "buckets", "id", bucket, "versioning")
+test_unknown_versioning_gives_no_finding if count(policy.deny) == 0 with input as t.unknown(
+	"s3",
+	"buckets",
+	"id",
+	bucket,
+	"versioning"
+)
 
 # The name pattern matches across dots: an untagged bucket named like the pattern is the
 # state bucket (glob.match's default `.` delimiter would have missed it).
 test_dotted_bucket_name_matches_the_pattern if {
-	inp := t.patched("s3", "buckets", "id", bucket, {"id": "acme.terraform-state.prod", "tags": {}, "versioning": "suspended"})
+	inp := t.patched(
+		"s3",
+		"buckets",
+		"id",
+		bucket,
+		{"id": "acme.terraform-state.prod", "tags": {}, "versioning": "suspended"}
+	)
 	findings := policy.deny with input as inp
 	count(findings) == 1
 	some f in findings

@@ -368,6 +368,13 @@ pub enum PolicyCommand {
         #[arg(long)]
         coverage: bool,
     },
+    /// Check the policies' style (Regal's and `opa fmt`'s rules that apply; docs/policies.md):
+    /// exit 1 when a rule is broken.
+    Lint {
+        /// Policies and configuration.
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
 }
 
 /// `archaudit collect`.

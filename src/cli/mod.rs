@@ -109,6 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Test { policy, coverage }) => {
             policy::test(&policy, coverage)
         }
+        Command::Policy(PolicyCommand::Lint { policy }) => policy::lint(&policy),
         Command::Fix(args) => fix::run(args),
     }
 }

@@ -104,3 +104,21 @@ pub(super) fn test(args: &PolicyArgs, coverage: bool) -> anyhow::Result<u8> {
         EXIT_FINDINGS
     })
 }
+
+/// `archaudit policy lint`: every violation as `file:line: rule: message`; exit 1 when any.
+pub(super) fn lint(args: &PolicyArgs) -> anyhow::Result<u8> {
+    let (_, set) = load_policies(args)?;
+    let lints = crate::policy::lint::lint(&set);
+    let mut out: String = lints.iter().map(|l| format!("{l}\n")).collect();
+    out.push_str(&format!(
+        "{} file(s) checked, {} problem(s)\n",
+        set.sources().len() + set.tests().len(),
+        lints.len()
+    ));
+    write_output(None, out.as_bytes())?;
+    Ok(if lints.is_empty() {
+        EXIT_OK
+    } else {
+        super::EXIT_FINDINGS
+    })
+}

@@ -254,7 +254,11 @@ mod tests {
     #[test]
     fn every_kind_says_how_terraform_declares_it() {
         let all: Vec<(&str, Terraform)> = terraform_kinds().collect();
-        assert_eq!(all.len(), kinds().count(), "a kind without its Terraform declaration");
+        assert_eq!(
+            all.len(),
+            kinds().count(),
+            "a kind without its Terraform declaration"
+        );
         let mut types = std::collections::BTreeSet::new();
         for (kind, how) in all {
             match how {
@@ -271,7 +275,9 @@ mod tests {
                 }
             }
         }
-        assert!(crate::inventory::is_account_setting("s3.account_public_access_block"));
+        assert!(crate::inventory::is_account_setting(
+            "s3.account_public_access_block"
+        ));
         assert!(!crate::inventory::is_account_setting("s3.buckets"));
     }
 

@@ -21,6 +21,7 @@ mod deps;
 mod engine;
 mod eval;
 mod input;
+pub mod lint;
 mod load;
 pub mod metadata;
 mod result;
