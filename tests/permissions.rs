@@ -95,11 +95,20 @@ fn readonly_policy_matches_the_calls_the_collectors_make() {
 }
 
 /// `permissions/archaudit-fix.json` grants exactly the IAM actions the applier can call: the
-/// SDK operations in `src/fix/apply.rs` (every `c.<operation>()`), the permissions the fix
+/// SDK operations in `src/fix/apply/` (every `c.<operation>()`), the permissions the fix
 /// actions declare (`Action::PERMISSIONS`) and the file agree, both ways.
 #[test]
 fn fix_policy_matches_the_applier() {
-    let source = std::fs::read_to_string(support::root().join("src/fix/apply.rs")).unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(support::root().join("src/fix/apply"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let source: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
     let renamed = [
         ("PutBucketEncryption", "PutEncryptionConfiguration"),
         ("PutPublicAccessBlock", "PutBucketPublicAccessBlock"),
