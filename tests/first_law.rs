@@ -146,6 +146,7 @@ fn an_attribute_gap_never_turns_a_finding_into_a_pass() {
                     attribute: Some(key.clone()),
                     code: "AccessDenied".to_owned(),
                     message: "injected by the test".to_owned(),
+                    account_id: gapped.meta.account_id.clone(),
                 });
                 let after = set.evaluate(&gapped).unwrap();
                 problems.extend(check(

@@ -134,6 +134,7 @@ impl Ctx {
             attribute: None,
             code: failure.code,
             message: failure.message,
+            account_id: self.account_id.clone(),
         });
     }
 
@@ -156,6 +157,7 @@ impl Ctx {
             attribute: Some(attribute.to_owned()),
             code: failure.code,
             message: failure.message,
+            account_id: self.account_id.clone(),
         });
     }
 
@@ -183,6 +185,7 @@ impl Ctx {
                 attribute: Some((*attribute).to_owned()),
                 code: failure.code.clone(),
                 message: failure.message.clone(),
+                account_id: self.account_id.clone(),
             });
         }
     }

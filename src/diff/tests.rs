@@ -51,6 +51,7 @@ fn a_resource_missing_under_a_listing_gap_is_unseen_not_removed() {
         attribute: None,
         code: "AccessDenied".into(),
         message: "denied".into(),
+        account_id: "123456789012".into(),
     });
     let d = inventories(&old, &new, names());
     let status = |arn: &str| {

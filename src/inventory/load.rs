@@ -106,6 +106,8 @@ impl Inventory {
                 });
             }
         }
-        serde_json::from_slice(bytes).map_err(parse_err)
+        let mut inventory: Inventory = serde_json::from_slice(bytes).map_err(parse_err)?;
+        inventory.own_gaps();
+        Ok(inventory)
     }
 }

@@ -153,6 +153,10 @@ pub struct Gap {
     pub code: String,
     /// The error message, as AWS or the SDK gave it.
     pub message: String,
+    /// The account the call was made in (filled from the inventory's account when a file
+    /// written before archaudit recorded it lacks it).
+    #[serde(default)]
+    pub account_id: String,
 }
 
 /// A resource's tags: key → value.
@@ -289,8 +293,16 @@ impl Inventory {
         self.meta.regions.sort();
         self.meta.regions.dedup();
         self.aws.sort();
+        self.own_gaps();
         self.gaps.sort();
         self.gaps.dedup();
+    }
+
+    /// Every gap names its account: this inventory's, where it does not.
+    pub fn own_gaps(&mut self) {
+        for g in self.gaps.iter_mut().filter(|g| g.account_id.is_empty()) {
+            g.account_id.clone_from(&self.meta.account_id);
+        }
     }
 
     /// Whether any call failed during collection.
@@ -369,6 +381,7 @@ pub fn service_gaps(
         attribute: None,
         code: code.clone(),
         message: message.clone(),
+        account_id: String::new(),
     })
 }
 
