@@ -52,6 +52,9 @@ pub fn default_limit(service: &str) -> (Limit, &'static str) {
         "ecr" => (l(10.0, 10.0), "not published: conservative"),
         "autoscaling" => (l(10.0, 10.0), "not published: conservative"),
         "acm" => (l(8.0, 8.0), "not published: conservative"),
+        // Organizations throttles its whole API at a few requests per second per account.
+        "organizations" => (l(2.0, 4.0), "Organizations API throttling: conservative"),
+        "sts" => (l(10.0, 20.0), "not published for AssumeRole: conservative"),
         _ => (l(10.0, 10.0), "conservative"),
     }
 }
@@ -66,6 +69,9 @@ pub fn default_limit(service: &str) -> (Limit, &'static str) {
 pub struct RateLimiter {
     limit: Limit,
     state: std::sync::Mutex<State>,
+    /// A cap shared with other limiters (`--max-rps-total`, across accounts): each call
+    /// waits for a slot there too.
+    parent: Option<std::sync::Arc<RateLimiter>>,
 }
 
 #[derive(Debug)]
@@ -106,7 +112,14 @@ impl RateLimiter {
                 last: Instant::now(),
                 factor: 1.0,
             }),
+            parent: None,
         }
+    }
+
+    /// This limiter, under a cap shared with others (when `parent` is given).
+    pub fn under(mut self, parent: Option<std::sync::Arc<RateLimiter>>) -> RateLimiter {
+        self.parent = parent;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -143,11 +156,14 @@ impl RateLimiter {
         }
     }
 
-    /// Waits for the next slot.
+    /// Waits for the next slot (and for one under the shared cap, if any).
     pub async fn acquire(&self) {
         let wait = self.reserve(&mut self.lock(), Instant::now());
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
+        }
+        if let Some(p) = &self.parent {
+            Box::pin(p.acquire()).await;
         }
     }
 }
@@ -191,6 +207,22 @@ mod tests {
         assert!(w[..100].iter().all(Duration::is_zero), "{w:?}");
         assert_eq!(w[100], Duration::from_millis(50));
         assert_eq!(w[101], Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_shared_cap_bounds_every_limiter_under_it() {
+        let cap = std::sync::Arc::new(RateLimiter::new(100.0));
+        let a = RateLimiter::new(0.0).under(Some(cap.clone()));
+        let b = RateLimiter::new(0.0).under(Some(cap));
+        let start = Instant::now();
+        for _ in 0..5 {
+            a.acquire().await;
+            b.acquire().await;
+        }
+        // Ten calls at 100/s through one cap (the two limiters alone would not wait): the
+        // last starts at least 0.09 s after the first.
+        let took = start.elapsed().as_secs_f64();
+        assert!(took >= 0.089, "{took}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! Only this module, `collect` and `fix` may use the AWS SDK crates (a test enforces it).
 
 mod failure;
+mod hint;
 mod limit;
 mod stats;
 
@@ -22,6 +23,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use failure::Failure;
+use hint::identity_hint;
 pub use limit::{default_limit, Limit, RateLimiter};
 pub use stats::{Attempts, CallStats};
 
@@ -39,6 +41,9 @@ pub struct Options {
     pub max_rps: Option<f64>,
     /// Attempts per call, including the first (standard retry mode, jittered backoff).
     pub max_attempts: u32,
+    /// A cap on calls per second across every service, region and account of the run
+    /// (`--max-rps-total`), on top of the per-service limits; `None`: no cap.
+    pub max_rps_total: Option<f64>,
 }
 
 impl Default for Options {
@@ -49,6 +54,7 @@ impl Default for Options {
             endpoint_url: None,
             max_rps: None,
             max_attempts: 5,
+            max_rps_total: None,
         }
     }
 }
@@ -77,6 +83,16 @@ pub enum SessionError {
         /// The deadline.
         seconds: u64,
     },
+    /// A role in another account could not be assumed.
+    #[error("sts:AssumeRole {role} failed ({code}): {message}")]
+    AssumeRole {
+        /// The role.
+        role: String,
+        /// AWS error code or SDK failure class.
+        code: String,
+        /// Message.
+        message: String,
+    },
     /// `--region all` could not list the account's regions.
     #[error("ec2:DescribeRegions failed ({code}) while resolving `--region all`: {message}")]
     Regions {
@@ -87,80 +103,15 @@ pub enum SessionError {
     },
 }
 
-/// What a failed first call means: the connection, the TLS handshake, a timeout, missing or
-/// rejected credentials each get their own advice.
-fn identity_hint(f: &Failure) -> &'static str {
-    const TIMEOUT: &str = "no answer in time: the endpoint accepts connections but does not respond (a firewall, a proxy or a wrong port?)";
-    const REJECTED: &str = "the credentials were rejected: check that the key is active and not expired (--profile, AWS_PROFILE or the AWS_* variables)";
-    const REJECTING_CODES: &[&str] = &[
-        "InvalidClientTokenId",
-        "SignatureDoesNotMatch",
-        "ExpiredToken",
-        "UnrecognizedClientException",
-        "AuthFailure",
-        "IncompleteSignature",
-        "AccessDenied",
-        "AccessDeniedException",
-    ];
-    let m = f.message.to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
-    if f.code == "TimeoutError" {
-        TIMEOUT
-    } else if REJECTING_CODES.contains(&f.code.as_str())
-        // An answer the SDK could not parse still names its code in the raw body.
-        || REJECTING_CODES.iter().any(|c| m.contains(&c.to_ascii_lowercase()))
-    {
-        REJECTED
-    } else if m.contains("no credentials")
-        || (m.contains("credentials") && has(&["not loaded", "provider"]))
-    {
-        "no credentials were found: pass --profile, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-    } else if m.contains("connection refused") {
-        "the connection was refused: nothing listens at the endpoint (check --endpoint-url / AWS_ENDPOINT_URL and the port)"
-    } else if has(&["certificate", "tls", "ssl", "handshake"]) {
-        "the TLS handshake failed: check the endpoint's scheme (http or https) and its certificate"
-    } else if has(&["dns", "lookup", "resolve"]) {
-        "the endpoint's host name does not resolve"
-    } else if has(&["timed out", "timeout"]) {
-        TIMEOUT
-    } else {
-        "archaudit needs working credentials and a reachable endpoint: check --profile, AWS_PROFILE, the AWS_* variables and --endpoint-url"
-    }
-}
-
-#[cfg(test)]
-mod hint_tests {
-    use super::{identity_hint, Failure};
-
-    #[test]
-    fn each_first_call_failure_gets_its_own_advice() {
-        let hint = |code: &str, message: &str| identity_hint(&Failure::other(code, message));
-        assert!(hint("TimeoutError", "").starts_with("no answer in time"));
-        assert!(hint("InvalidClientTokenId", "").starts_with("the credentials were rejected"));
-        assert!(
-            hint("UnknownServiceError", "…<Code>InvalidClientTokenId</Code>…")
-                .starts_with("the credentials were rejected")
-        );
-        assert!(
-            hint("DispatchFailure", "no credentials in the chain").starts_with("no credentials")
-        );
-        assert!(hint(
-            "DispatchFailure",
-            "io error: Connection refused (os error 111)"
-        )
-        .starts_with("the connection was refused"));
-        assert!(hint("DispatchFailure", "invalid peer certificate").starts_with("the TLS"));
-        assert!(
-            hint("DispatchFailure", "dns error: failed to lookup address")
-                .starts_with("the endpoint's host name")
-        );
-    }
-}
-
 /// A connection to one account.
 #[derive(Debug)]
 pub struct Session {
     base: SdkConfig,
+    /// The configuration as loaded (before attempts are counted): assumed-role sessions are
+    /// built on it.
+    raw: SdkConfig,
+    /// The cap shared by every limiter of the run (`--max-rps-total`), across accounts.
+    global: Option<Arc<RateLimiter>>,
     home: String,
     /// The account the credentials belong to.
     pub account_id: String,
@@ -229,6 +180,7 @@ impl Session {
     /// credentials); `opts` supplies the endpoint override and the rate limit.
     pub async fn from_sdk_config(base: SdkConfig, opts: &Options) -> Result<Session, SessionError> {
         let stats = Arc::new(CallStats::default());
+        let raw = base.clone();
         let base = Session::counting(base, &stats);
         let home = base
             .region()
@@ -252,8 +204,14 @@ impl Session {
             .and_then(|a| a.split(':').nth(1))
             .unwrap_or("aws")
             .to_owned();
+        let global = opts
+            .max_rps_total
+            .filter(|r| *r > 0.0)
+            .map(|r| Arc::new(RateLimiter::new(r)));
         Ok(Session {
             base,
+            raw,
+            global,
             home,
             account_id,
             partition,
@@ -298,14 +256,69 @@ impl Session {
         limiters
             .entry((service, region.to_owned()))
             .or_insert_with(|| {
-                let limiter = Arc::new(match self.max_rps {
-                    Some(rate) => RateLimiter::new(rate),
-                    None => RateLimiter::with_limit(default_limit(service).0),
-                });
+                let limiter = Arc::new(
+                    match self.max_rps {
+                        Some(rate) => RateLimiter::new(rate),
+                        None => RateLimiter::with_limit(default_limit(service).0),
+                    }
+                    .under(self.global.clone()),
+                );
                 self.stats.watch(service, region, &limiter);
                 limiter
             })
             .clone()
+    }
+
+    /// A session in another account: `role_arn` assumed with this session's credentials
+    /// (session name `archaudit`, `external_id` when the role's trust asks for one). It has
+    /// rate limiters of its own (AWS throttles per account) under this run's shared cap, and
+    /// counts its own calls. The credentials last an hour, the default a role allows.
+    pub async fn assume(
+        &self,
+        role_arn: &str,
+        external_id: Option<&str>,
+        opts: &Options,
+    ) -> Result<Session, SessionError> {
+        let failed = |code: String, message: String| SessionError::AssumeRole {
+            role: role_arn.to_owned(),
+            code,
+            message,
+        };
+        self.limiter("sts", "global").acquire().await;
+        let out = aws_sdk_sts::Client::new(&self.base)
+            .assume_role()
+            .role_arn(role_arn)
+            .role_session_name("archaudit")
+            .set_external_id(external_id.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| {
+                let f = Failure::from_sdk(e);
+                failed(f.code, f.message)
+            })?;
+        let c = out.credentials().ok_or_else(|| {
+            failed(
+                "NoCredentials".to_owned(),
+                "the answer holds no credentials".to_owned(),
+            )
+        })?;
+        let credentials = aws_sdk_sts::config::Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_owned()),
+            std::time::SystemTime::try_from(*c.expiration()).ok(),
+            "archaudit-assume-role",
+        );
+        let conf = self
+            .raw
+            .to_builder()
+            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
+                credentials,
+            ))
+            .build();
+        let mut session = Session::from_sdk_config(conf, opts).await?;
+        session.global = self.global.clone();
+        Ok(session)
     }
 
     /// The regions `requested` names (sorted, deduplicated): none means the home region, and

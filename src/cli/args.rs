@@ -39,7 +39,11 @@ pub struct AwsArgs {
     pub max_rps: Option<f64>,
     /// Per-resource calls in flight per service and region (1–256).
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
+    pub calls_in_flight: u16,
+    /// A cap on API calls per second across every service, region and account of the run, on
+    /// top of the per-service limits (0.1–100000; default: no cap).
+    #[arg(long, value_name = "N")]
+    pub max_rps_total: Option<f64>,
     /// Attempts per call, first try included (1–10), with jittered exponential backoff.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,

@@ -14,6 +14,13 @@ pub(super) fn options(aws: &AwsArgs, services: Vec<Service>) -> anyhow::Result<c
             );
         }
     }
+    if let Some(rps) = aws.max_rps_total {
+        if !rps.is_finite() || !(0.1..=100_000.0).contains(&rps) {
+            anyhow::bail!(
+                "--max-rps-total must be between 0.1 and 100000 calls per second, got {rps}"
+            );
+        }
+    }
     let endpoint_url = aws.endpoint_url.clone().filter(|u| !u.is_empty());
     if let Some(url) = &endpoint_url {
         check_endpoint(url)?;
@@ -30,9 +37,10 @@ pub(super) fn options(aws: &AwsArgs, services: Vec<Service>) -> anyhow::Result<c
             endpoint_url,
             max_rps: aws.max_rps,
             max_attempts: aws.max_attempts.max(1),
+            max_rps_total: aws.max_rps_total,
         },
         services,
-        concurrency: usize::from(aws.concurrency.max(1)),
+        concurrency: usize::from(aws.calls_in_flight.max(1)),
         progress: std::io::stderr().is_terminal(),
         timeout: std::time::Duration::from_secs(aws.timeout),
     })
