@@ -32,6 +32,17 @@ fn report_schema_file_is_current() {
 }
 
 #[test]
+fn org_report_schema_file_is_current() {
+    let committed =
+        std::fs::read_to_string(support::root().join("schema/org-report.schema.json")).unwrap();
+    assert_eq!(
+        committed,
+        archaudit::report::org::json_schema(),
+        "schema/org-report.schema.json is stale: regenerate with `cargo run -- schema org-report > schema/org-report.schema.json`"
+    );
+}
+
+#[test]
 fn every_fixture_report_is_valid_unique_and_runnable() {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(support::root().join("schema/report.schema.json")).unwrap(),

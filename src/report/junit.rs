@@ -7,6 +7,7 @@
 //!   count as harmless: a rule that could not look did not pass;
 //! - collection gaps → one more `<error>` test case, `collection`.
 
+use crate::report::org::OrgReport;
 use std::fmt::Write as _;
 
 use super::Report;
@@ -125,4 +126,28 @@ pub fn render(report: &Report) -> String {
         xml(&report.regions.join(",")),
         xml(&report.collected_at)
     )
+}
+
+/// JUnit: one test suite per account.
+pub fn render_org(org: &OrgReport) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"archaudit\">\n",
+    );
+    for a in &org.accounts {
+        let one = render(&a.report);
+        // Each account's suites, without their own XML declaration and <testsuites> wrapper.
+        for line in one.lines() {
+            let t = line.trim_start();
+            if t.starts_with("<?xml")
+                || t.starts_with("<testsuites")
+                || t.starts_with("</testsuites")
+            {
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str("</testsuites>\n");
+    out
 }

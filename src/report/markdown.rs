@@ -6,6 +6,7 @@
 //! under GitHub's 1 MiB step-summary limit: when findings would not fit, the rest are counted
 //! and the JSON report named.
 
+use crate::report::org::{self, OrgReport};
 use std::fmt::Write as _;
 
 use super::{gap_summary, Report};
@@ -282,6 +283,37 @@ fn tail(report: &Report) -> String {
             );
         }
         out.push('\n');
+    }
+    out
+}
+
+/// Markdown: the accounts' table, then each account with something to say, collapsed.
+pub fn render_org(org: &OrgReport) -> String {
+    let overview = org::overview(org);
+    let mut lines = overview.lines();
+    let mut out = format!("## archaudit — {} account(s)\n\n", org.summary.accounts);
+    let _ = writeln!(out, "<sub>{}</sub>\n", lines.next().unwrap_or_default());
+    for line in lines {
+        let _ = writeln!(out, "- {}", line.trim());
+    }
+    out.push('\n');
+    let _ = writeln!(out, "| {} |", org::HEADERS.join(" | "));
+    let _ = writeln!(out, "|{}", " --- |".repeat(org::HEADERS.len()));
+    for row in org::account_rows(org) {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    let _ = writeln!(out, "\n{}\n", org::totals(org));
+    for a in org.accounts.iter().filter(|a| org::worth_showing(a)) {
+        let _ = writeln!(
+            out,
+            "<details><summary>Account {} ({})</summary>\n",
+            a.account_id, a.name
+        );
+        if let Some(e) = &a.error {
+            let _ = writeln!(out, "**Could not be read:** {e}\n");
+        }
+        out.push_str(&render(&a.report, None));
+        out.push_str("\n</details>\n\n");
     }
     out
 }

@@ -7,6 +7,7 @@ pub mod drift;
 mod gaps;
 pub mod junit;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 pub mod table;
 #[cfg(test)]
@@ -192,54 +193,85 @@ pub enum ReportError {
 impl Report {
     /// Reads a JSON report written by `scan --format json`, checking its version first.
     pub fn load(path: &std::path::Path) -> Result<Report, ReportError> {
-        let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ReportError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
+        let (text, display) = read_text(path)?;
         Report::from_json(&text, &display)
     }
 
     /// Parses a JSON report; `origin` names it in errors.
     pub fn from_json(text: &str, origin: &str) -> Result<Report, ReportError> {
-        let parse_err = |e: serde_json::Error| ReportError::Parse {
-            path: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        };
-        let probe: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
-        let not = |what: &str| ReportError::NotAReport {
-            path: origin.to_owned(),
-            what: what.to_owned(),
-        };
-        if probe.get("schema_version").is_some() {
-            return Err(not("it is an inventory (`archaudit collect`)"));
-        }
-        if probe.get("runs").is_some() {
-            return Err(not("it is a SARIF log"));
-        }
-        let Some(found) = probe.get("version").and_then(serde_json::Value::as_u64) else {
-            return Err(not("it has no `version`"));
-        };
-        if found != u64::from(REPORT_VERSION) {
-            return Err(ReportError::Version {
-                path: origin.to_owned(),
-                found,
-                tool: probe["tool_version"].as_str().unwrap_or("?").to_owned(),
-            });
-        }
-        let mut report: Report = serde_json::from_str(text).map_err(parse_err)?;
-        for f in &mut report.findings {
-            f.check_details().map_err(|message| ReportError::Finding {
-                path: origin.to_owned(),
-                fingerprint: f.fingerprint.clone(),
-                policy: f.policy_id.clone(),
-                message,
-            })?;
-        }
+        let mut report: Report = parse_checked(text, origin, false)?;
+        check_findings(&mut report.findings, origin)?;
         Ok(report)
     }
+}
+
+/// A report file's text, and its name for errors.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<(String, String), ReportError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ReportError::Io {
+        path: display.clone(),
+        message: e.to_string(),
+    })?;
+    Ok((text, display))
+}
+
+/// Parses a report of one account (`organization` false) or of a run over many, after
+/// checking what the JSON is: not an inventory or a SARIF log, the kind expected, this
+/// version.
+pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    organization: bool,
+) -> Result<T, ReportError> {
+    let parse_err = |e: serde_json::Error| ReportError::Parse {
+        path: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    };
+    let probe: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
+    let not = |what: &str| ReportError::NotAReport {
+        path: origin.to_owned(),
+        what: what.to_owned(),
+    };
+    if probe.get("schema_version").is_some() {
+        return Err(not("it is an inventory (`archaudit collect`)"));
+    }
+    if probe.get("runs").is_some() {
+        return Err(not("it is a SARIF log"));
+    }
+    let is_org = probe.get("kind").and_then(serde_json::Value::as_str) == Some(org::ORG_KIND);
+    if is_org != organization {
+        return Err(not(if organization {
+            "it is not an organization report (`scan --org --format json`, a shard's or `merge`'s)"
+        } else {
+            "it is an organization report (`scan --org`): `merge` and organization scans read it"
+        }));
+    }
+    let Some(found) = probe.get("version").and_then(serde_json::Value::as_u64) else {
+        return Err(not("it has no `version`"));
+    };
+    if found != u64::from(REPORT_VERSION) {
+        return Err(ReportError::Version {
+            path: origin.to_owned(),
+            found,
+            tool: probe["tool_version"].as_str().unwrap_or("?").to_owned(),
+        });
+    }
+    serde_json::from_str(text).map_err(parse_err)
+}
+
+/// Parses every finding's details again against its fix (a report reads them untyped).
+pub(crate) fn check_findings(findings: &mut [Finding], origin: &str) -> Result<(), ReportError> {
+    for f in findings {
+        f.check_details().map_err(|message| ReportError::Finding {
+            path: origin.to_owned(),
+            fingerprint: f.fingerprint.clone(),
+            policy: f.policy_id.clone(),
+            message,
+        })?;
+    }
+    Ok(())
 }
 
 impl Summary {

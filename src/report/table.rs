@@ -2,6 +2,7 @@
 //! drifted (expected → actual) and the command that fixes it; then rules not evaluated, gaps,
 //! waiver problems, and a summary line. Colour only on a terminal and without `NO_COLOR`.
 
+use crate::report::org::{self, OrgReport};
 use std::fmt::Write as _;
 
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
@@ -241,5 +242,30 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
             "INCOMPLETE: {why}; a clean result would not mean a clean account."
         );
     }
+    out
+}
+
+/// The terminal report: the accounts' table, then each account that has something to say
+/// (findings, gaps, rules not evaluated) in the single-account layout.
+pub fn render_org(org: &OrgReport, color: bool, width: Option<u16>) -> String {
+    let mut out = org::overview(org);
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t.set_header(org::HEADERS);
+    for row in org::account_rows(org) {
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+    for a in org.accounts.iter().filter(|a| org::worth_showing(a)) {
+        let _ = writeln!(out, "\n══ account {} ({}) ══", a.account_id, a.name);
+        if let Some(e) = &a.error {
+            let _ = writeln!(out, "could not be read: {e}");
+        }
+        out.push_str(&render(&a.report, color, width));
+    }
+    let _ = writeln!(out, "\n{}", org::totals(org));
     out
 }

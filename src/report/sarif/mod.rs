@@ -25,6 +25,7 @@ use serde_sarif::sarif::{
 
 use super::Report;
 
+pub mod org;
 mod rules;
 
 use crate::finding::{BaselineState, Finding, RuleStatus};
