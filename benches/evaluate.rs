@@ -14,6 +14,9 @@
 //! `ARCHAUDIT_BENCH_SIZES=1000,5000` overrides the sizes; `ARCHAUDIT_BENCH_KEEP=DIR` keeps the
 //! end-to-end inventories and reports in DIR.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::process::Command;
 use std::time::Instant;
 
@@ -190,25 +193,6 @@ fn child(n: usize) {
     );
 }
 
-/// Wall seconds and peak RSS (MiB) of one run of `command`, from the kernel's accounting of
-/// that child alone (`wait4`).
-#[allow(clippy::zombie_processes)] // reaped by `wait4`, which `Child::wait` cannot replace
-fn measure(command: &mut Command) -> (f64, f64, i32) {
-    let started = Instant::now();
-    let child = command.spawn().unwrap();
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data the kernel fills; `pid` is our own unwaited child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32, "wait4 failed");
-    let wall = started.elapsed().as_secs_f64();
-    (
-        wall,
-        usage.ru_maxrss as f64 / 1024.0,
-        libc::WEXITSTATUS(status),
-    )
-}
-
 /// End to end, as a user runs it: `archaudit scan --inventory FILE --format json -o FILE`
 /// (load + evaluate + report) on the reference plus `n` resources in the mix, three
 /// runs of the release binary.
@@ -231,7 +215,7 @@ fn end_to_end(n: usize) {
     let size = std::fs::metadata(&input).unwrap().len() as f64 / 1e6;
     let mut runs: Vec<(f64, f64)> = (0..3)
         .map(|_| {
-            let (wall, peak, code) = measure(
+            let (wall, peak, code) = support::measure(
                 Command::new(env!("CARGO_BIN_EXE_archaudit"))
                     .args(["scan", "--inventory"])
                     .arg(&input)

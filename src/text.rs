@@ -69,6 +69,35 @@ pub fn relative_path(path: &std::path::Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
+/// Where `text` nests brackets (`[`, `{`, outside quoted strings) deeper than `max`, as a
+/// 1-based (line, column): a guard before a parser whose cost grows with the depth.
+pub fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > max {
+                    return Some(position(bytes, i));
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            (None, b'\n') => quote = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +113,14 @@ mod tests {
             .unwrap_err()
             .message
             .contains("byte-order mark"));
+    }
+
+    #[test]
+    fn depth_counts_brackets_outside_strings_only() {
+        assert_eq!(too_deep("[[1]]", 2), None);
+        assert_eq!(too_deep("a = [\n  [[1]]]", 2), Some((2, 4)));
+        assert_eq!(too_deep("s = \"[[[[\"", 1), None);
+        assert_eq!(too_deep("s = '[[[[' # x", 1), None);
+        assert_eq!(too_deep(r#"s = "\"[[" "#, 0), None);
     }
 }

@@ -17,6 +17,8 @@ const WHOLE_FILE: &[&str] = &[
     "is a report of",
     "state format version",
     "not a Terraform state",
+    "is not an organization report",
+    "details do not fit fix",
 ];
 
 fn files(kind: &str) -> Vec<PathBuf> {
@@ -158,6 +160,22 @@ fn every_bad_input_is_refused_with_its_file_and_position() {
             &out,
             &r,
         ));
+        count += 1;
+    }
+    for f in files("accounts") {
+        // Read before any call: the endpoint refuses connections anyway.
+        let r = rel(&f);
+        problems.extend(check(
+            &f,
+            &["scan", "--accounts", &r, "--json", out_s],
+            &out,
+            &r,
+        ));
+        count += 1;
+    }
+    for f in files("orgreport") {
+        let r = rel(&f);
+        problems.extend(check(&f, &["merge", &r, "--json", out_s], &out, &r));
         count += 1;
     }
     assert!(count >= 60, "only {count} corpus files");

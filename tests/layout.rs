@@ -148,8 +148,12 @@ fn no_module_reaches_up_a_stage() {
         ),
         (
             "report",
-            &["aws", "collect", "config", "policy", "scan", "cli", "fix"],
+            &[
+                "aws", "collect", "config", "policy", "scan", "cli", "fix", "org",
+            ],
         ),
+        // org runs the stages over many accounts; the command line only calls it.
+        ("org", &["cli"]),
         // fix orchestrates plan, apply and verify itself: the command line only calls it.
         ("fix", &["cli"]),
     ];

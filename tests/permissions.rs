@@ -198,3 +198,52 @@ fn granted(file: &str) -> BTreeSet<String> {
         .map(|a| a.as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The actions of a policy file, sorted.
+fn actions_of(file: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions").join(file)).unwrap(),
+    )
+    .unwrap();
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["Action"].as_array().cloned().unwrap_or_default())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_organization_scanner_needs_exactly_listing_and_assuming() {
+    // The calls the scanner makes with its own credentials: the organization's accounts, and
+    // the role in each (everything else runs as the member role: archaudit-readonly.json).
+    let calls = [
+        (
+            "src/collect/org.rs",
+            ".list_accounts()",
+            "organizations:ListAccounts",
+        ),
+        ("src/aws/mod.rs", ".assume_role()", "sts:AssumeRole"),
+    ];
+    let mut want = BTreeSet::new();
+    for (file, call, action) in calls {
+        let source = std::fs::read_to_string(support::root().join(file)).unwrap();
+        assert!(source.contains(call), "{file} no longer makes {call}");
+        want.insert(action.to_owned());
+    }
+    assert_eq!(actions_of("archaudit-org-scanner.json"), want);
+    // The member role's trust lets the scanner assume it, with the session name archaudit uses.
+    let trust =
+        std::fs::read_to_string(support::root().join("permissions/archaudit-member-trust.json"))
+            .unwrap();
+    let trust: serde_json::Value = serde_json::from_str(&trust).unwrap();
+    let st = &trust["Statement"][0];
+    assert_eq!(st["Action"], "sts:AssumeRole");
+    assert_eq!(
+        st["Condition"]["StringEquals"]["sts:RoleSessionName"],
+        "archaudit"
+    );
+    let aws = std::fs::read_to_string(support::root().join("src/aws/mod.rs")).unwrap();
+    assert!(aws.contains(".role_session_name(\"archaudit\")"));
+}

@@ -1,4 +1,7 @@
 //! The command line's arguments (clap derive).
+//!
+//! Longer than 400 lines because it is the command line's reference: every command's flags with
+//! their help text, one declaration each (runs over many accounts are in `org_args.rs`).
 
 use std::path::PathBuf;
 
@@ -7,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::finding::Severity;
 use crate::inventory::Service;
 use crate::report::Format;
+
+use super::org_args::{MergeArgs, OrgArgs};
 
 /// Audit a live AWS account against its documented architecture.
 #[derive(Debug, Parser)]
@@ -60,6 +65,8 @@ pub enum SchemaKind {
     Inventory,
     /// The JSON report (`scan --format json`).
     Report,
+    /// The JSON report of a run over many accounts (`scan --org --format json`, `merge`).
+    OrgReport,
 }
 
 /// Output formats of `policy list`.
@@ -119,6 +126,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Compare the live account with Terraform state: managed, unmanaged, missing, changed.
     Drift(DriftArgs),
+    /// Combine the shard reports of one run (`scan --org --shard i/n`) into the run's report.
+    Merge(MergeArgs),
     /// Print the JSON Schema of the inventory (default) or of the JSON report.
     Schema {
         /// Which document.
@@ -178,6 +187,9 @@ pub struct ScanArgs {
     /// Collect only these services (live scans).
     #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
     pub services: Vec<Service>,
+    /// Many accounts: an organization, an accounts file, shards.
+    #[command(flatten)]
+    pub org: OrgArgs,
 }
 
 /// Where a report goes: one format on stdout (or `-o`), and any others to files.
@@ -202,9 +214,13 @@ pub struct OutputArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// SARIF `runAutomationDetails.id` (the code-scanning category); default
-    /// `archaudit/<account>/<regions>/`.
+    /// `archaudit/<account>/<regions>/` (many accounts: `<CATEGORY>/<account>/<regions>/`).
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
+    /// Many accounts: also write one SARIF file per account, DIR/<account>.sarif (GitHub takes
+    /// 20 runs per file).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_dir: Option<PathBuf>,
 }
 
 /// `archaudit drift`.
@@ -387,10 +403,14 @@ pub struct CollectArgs {
     /// AWS connection and collection settings.
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Write the inventory here instead of stdout.
+    /// Write the inventory here instead of stdout (many accounts: the directory of their
+    /// inventories, DIR/<account>.json).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Collect only these services (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
     pub services: Vec<Service>,
+    /// Many accounts: an organization, an accounts file, shards.
+    #[command(flatten)]
+    pub org: OrgArgs,
 }

@@ -12,6 +12,8 @@ mod collect;
 mod drift;
 mod fix;
 mod init;
+mod org;
+mod org_args;
 mod output;
 mod policy;
 mod scan;
@@ -26,6 +28,7 @@ use crate::config::Config;
 use crate::policy::PolicySet;
 
 pub use args::*;
+pub use org_args::*;
 pub use scan::scan_exit_code;
 
 /// Exit code: success.
@@ -78,17 +81,31 @@ fn init_tracing(verbose: u8) {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Collect(args) => collect::run(args),
+        Command::Collect(args) if args.org.is_org() => org::collect(args),
+        Command::Collect(args) => {
+            args.org.check_single_account()?;
+            collect::run(args)
+        }
+        Command::Merge(args) => org::merge(args),
         Command::Drift(args) => drift::run(args),
         Command::Schema { which } => {
             let text = match which {
                 SchemaKind::Inventory => crate::inventory::json_schema(),
                 SchemaKind::Report => crate::report::json_schema(),
+                SchemaKind::OrgReport => crate::report::org::json_schema(),
             };
             write_output(None, text.as_bytes())?;
             Ok(EXIT_OK)
         }
-        Command::Scan(args) => scan::run(args),
+        Command::Scan(args)
+            if args.org.is_org() || args.inventory.as_ref().is_some_and(|p| p.is_dir()) =>
+        {
+            org::scan(args)
+        }
+        Command::Scan(args) => {
+            args.org.check_single_account()?;
+            scan::run(args)
+        }
         Command::Diagram(args) => scan::diagram(args),
         Command::Diff(args) => {
             let d = crate::diff::diff_files(&args.old, &args.new)?;
@@ -131,7 +148,15 @@ pub(crate) fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
 }
 
 fn load_policies(args: &PolicyArgs) -> anyhow::Result<(Config, PolicySet)> {
-    let config = load_config(args.config.as_ref())?;
+    load_policies_for(args, args.config.as_ref())
+}
+
+/// [`load_policies`] with another archaudit.toml (an account's own, from an accounts file).
+fn load_policies_for(
+    args: &PolicyArgs,
+    config: Option<&PathBuf>,
+) -> anyhow::Result<(Config, PolicySet)> {
+    let config = load_config(config)?;
     let mut set = PolicySet::load(!args.no_builtin, &args.policies)?;
     set.set_time_limit(std::time::Duration::from_secs(args.policy_time_limit));
     if set.policies().is_empty() {

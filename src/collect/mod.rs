@@ -21,6 +21,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
+pub mod org;
 pub mod s3;
 pub mod secretsmanager;
 pub mod state_object;

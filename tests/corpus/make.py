@@ -216,8 +216,65 @@ def tfstates():
     d("not-utf8", b"iam.roles:a\n\xff\n")
 
 
+def accounts():
+    """Accounts files for `scan --accounts` (read before any call), TOML and YAML."""
+    t = lambda n, d: write("accounts", n + ".toml", d)
+    y = lambda n, d: write("accounts", n + ".yaml", d)
+    good = '[[account]]\nid = "111111111111"\nname = "prod"\n'
+    t("empty", "")
+    t("not-toml", "[[account\nid = 1\n")
+    t("id-not-a-string", "[[account]]\nid = 111111111111\n")
+    t("id-short", '[[account]]\nid = "1111"\n')
+    t("id-letters", '[[account]]\nid = "11111111111a"\n')
+    t("duplicate", good + "\n" + good)
+    t("unknown-key", good + 'colour = "red"\n')
+    t("role-of-another-account", good + 'role_arn = "arn:aws:iam::222222222222:role/x"\n')
+    t("role-not-a-role", good + 'role_arn = "arn:aws:iam::111111111111:user/x"\n')
+    t("bad-region", good + 'regions = ["mars-north-1x"]\n')
+    t("regions-not-a-list", good + 'regions = "us-east-1"\n')
+    t("missing-config", good + 'config = "does-not-exist.toml"\n')
+    t("not-utf8", good.encode() + b'name2 = "\xff"\n')
+    t("bom", b"\xef\xbb\xbf" + good.encode())
+    t("utf16", b"\xff\xfe" + good.encode("utf-16-le"))
+    t("deep-nesting", "x = " + "[" * 100000 + "]" * 100000 + "\n")
+    y("not-yaml", "accounts:\n  - id: [\n")
+    y("id-not-a-scalar", "accounts:\n  - id: {a: 1}\n")
+    y("unknown-key", 'accounts:\n  - id: "111111111111"\n    colour: red\n')
+    y("not-a-list", 'accounts:\n  id: "111111111111"\n')
+    y("deep-nesting", "accounts: " + "[" * 100000 + "]" * 100000 + "\n")
+
+
+def orgreports():
+    """Run reports for `merge` (shards of one run)."""
+    w = lambda n, d: write("orgreport", n + ".json", d)
+    account = json.loads((ROOT / "tests" / "snapshots" / "scan__drifted_report.snap").read_text().split("---\n", 2)[2])
+    account["tool_version"] = "0.1.0"
+    shard = {"index": 1, "count": 1}
+    report = {"version": 2, "kind": "organization", "tool_version": "0.1.0",
+              "run": {"id": "r1", "source": "s", "accounts": [account["account_id"]], "shard_count": 1, "shards": [shard]},
+              "summary": {"accounts": 1, "unreadable": 0, "incomplete": 0, **account["summary"]},
+              "accounts": [{"account_id": account["account_id"], "name": "a", "status": "scanned", "shard": shard,
+                            "api_calls": 0, "report": account}]}
+    text = json.dumps(report)
+    w("empty", "")
+    w("truncated", text[:2000])
+    w("garbage", "\x00\x01 not json")
+    w("a-single-account-report", json.dumps(account))
+    w("an-inventory", REF_TEXT)
+    w("version-99", json.dumps({**report, "version": 99}))
+    w("kind-other", json.dumps({**report, "kind": "something"}))
+    w("status-unknown", text.replace('"status": "scanned"', '"status": "maybe"', 1))
+    w("shard-not-an-object", json.dumps({**report, "run": {**report["run"], "shards": ["1/1"]}}))
+    bad = json.loads(text)
+    for f in bad["accounts"][0]["report"]["findings"]:
+        if f["remediation"].get("fix") == "logs.put_retention":
+            f["details"] = {"retention_days": 30}
+    w("finding-details-renamed", json.dumps(bad))
+    w("deep-nesting", '{"version": 2, "kind": "organization", "accounts": ' + "[" * 100000 + "]" * 100000 + "}")
+
+
 if __name__ == "__main__":
-    for kind in ["inventory", "config", "policy", "plan", "baseline", "tfstate", "driftignore"]:
+    for kind in ["inventory", "config", "policy", "plan", "baseline", "tfstate", "driftignore", "accounts", "orgreport"]:
         shutil.rmtree(OUT / kind, ignore_errors=True)
     inventories()
     configs()
@@ -225,4 +282,6 @@ if __name__ == "__main__":
     plans()
     baselines()
     tfstates()
+    accounts()
+    orgreports()
     print(sum(1 for p in OUT.rglob("*") if p.is_file() and p.suffix != ".py"), "files")

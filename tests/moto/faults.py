@@ -3,8 +3,10 @@
 Usage: python tests/moto/faults.py UPSTREAM RULE [RULE ...]
 
 Each RULE is `MATCH=EFFECT[@PROBABILITY]` (MATCH may itself contain `=`; an empty MATCH
-matches every request). A request whose method, path, query, body or X-Amz-Target header
-contains MATCH gets the first matching rule's EFFECT, with the given probability (default 1):
+matches every request). A request whose method, path, query, body, X-Amz-Target header or
+credential scope (`<date>/<region>/<service>/aws4_request`, so `/eu-west-1/ec2/` names one
+region's EC2 calls) contains MATCH gets the first matching rule's EFFECT, with the given
+probability (default 1):
 
 - `PROTOCOL:CODE:STATUS`: answered with an AWS-shaped error of that protocol (`s3`, `ec2`,
   `query`, `json`) instead of being forwarded;
@@ -92,7 +94,11 @@ def main():
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            haystack = " ".join([self.command, self.path, body.decode("utf-8", "replace"), self.headers.get("X-Amz-Target", "")])
+            # The credential scope (`<date>/<region>/<service>/aws4_request`) lets a rule
+            # target one region's calls.
+            scope = self.headers.get("Authorization", "").split("Credential=")[-1].split(",")[0]
+            scope = "/".join(scope.split("/")[1:])
+            haystack = " ".join([self.command, self.path, body.decode("utf-8", "replace"), self.headers.get("X-Amz-Target", ""), scope])
             for match, (kind, arg), probability in rules:
                 if match not in haystack:
                     continue

@@ -11,6 +11,11 @@ Steps run in order:
   upload:FILE:KEY put FILE into the state bucket under KEY (Terraform-state drift tests)
   principal:NAME:FILE[+FILE]  a user holding exactly those policy files, with a key (IAM
                   enforcement tests: moto started with INITIAL_NO_AUTH_ACTION_COUNT)
+  org:N           an organization (this account manages it) with N member accounts; their
+                  ids are printed under `accounts`
+  suspend:ID      close member account ID (Organizations then lists it SUSPENDED)
+  in:ID:STEP      run STEP (reference, drift:NAME, extra:N, pages) inside account ID, through
+                  an assumed role, as its own administrator would
 
 Prints a JSON object of the names and ids it created, for the tests to assert on.
 Talks only to ENDPOINT, which must be a loopback address.
@@ -32,28 +37,44 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 APP = "archaudit-app"
 REPO = "example-org/archaudit-app"
-STATE_BUCKET = f"archaudit-terraform-state-{ACCOUNT}"
 SECRET_VALUE = "s3cr3t-VALUE-must-never-leak"
 ENV_PASSWORD = "hunter2-env-password-must-never-leak"
 
 
 class Env:
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, account=ACCOUNT, credentials=None, out=None):
         host = urllib.parse.urlparse(endpoint).hostname
         if host is None or not ipaddress.ip_address(host).is_loopback:
             raise SystemExit(f"refusing to talk to {endpoint}: not a loopback address")
         self.endpoint = endpoint
-        self.out = {}
+        self.account = account
+        self.state_bucket = f"archaudit-terraform-state-{account}"
+        self.credentials = credentials
+        self.out = {} if out is None else out
 
     def client(self, name, region=REGION):
+        c = self.credentials or {
+            "AccessKeyId": os.environ.get("PROVISION_ACCESS_KEY_ID", "testing"),
+            "SecretAccessKey": os.environ.get("PROVISION_SECRET_ACCESS_KEY", "testing"),
+            "SessionToken": None,
+        }
         return boto3.client(
             name,
             endpoint_url=self.endpoint,
             region_name=region,
-            aws_access_key_id=os.environ.get("PROVISION_ACCESS_KEY_ID", "testing"),
-            aws_secret_access_key=os.environ.get("PROVISION_SECRET_ACCESS_KEY", "testing"),
+            aws_access_key_id=c["AccessKeyId"],
+            aws_secret_access_key=c["SecretAccessKey"],
+            aws_session_token=c["SessionToken"],
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
         )
+
+    def inside(self, account):
+        """The same emulator as account `account`'s administrator (moto switches accounts on
+        the credentials an AssumeRole gives; the role need not exist)."""
+        creds = self.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+            RoleSessionName="provision")["Credentials"]
+        return Env(self.endpoint, account, creds, self.out)
 
 
 def tag(name, **extra):
@@ -226,7 +247,7 @@ def reference(env):
     iam.put_role_policy(RoleName=f"{APP}-task", PolicyName="app-logs", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                       "Resource": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/{APP}:*"}],
+                       "Resource": f"arn:aws:logs:{REGION}:{env.account}:log-group:/ecs/{APP}:*"}],
     }))
     oidc = iam.create_open_id_connect_provider(
         Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"],
@@ -247,7 +268,7 @@ def reference(env):
             {"Effect": "Allow", "Action": ["ecr:BatchCheckLayerAvailability", "ecr:PutImage", "ecr:InitiateLayerUpload",
                                            "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"], "Resource": repo["repositoryArn"]},
             {"Effect": "Allow", "Action": ["ecs:UpdateService", "ecs:DescribeServices"],
-             "Resource": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/archaudit/{APP}"},
+             "Resource": f"arn:aws:ecs:{REGION}:{env.account}:service/archaudit/{APP}"},
         ],
     }))["Policy"]["Arn"]
     iam.attach_role_policy(RoleName=f"{APP}-deploy", PolicyArn=deploy_policy)
@@ -258,7 +279,7 @@ def reference(env):
                                  tags=[{"key": "Name", "value": "archaudit"}])["cluster"]["clusterArn"]
     td = ecs.register_task_definition(
         family=APP, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
-        executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{APP}-execution", taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{APP}-task",
+        executionRoleArn=f"arn:aws:iam::{env.account}:role/{APP}-execution", taskRoleArn=f"arn:aws:iam::{env.account}:role/{APP}-task",
         containerDefinitions=[{
             "name": "app", "image": f"{repo['repositoryUri']}:1.0.0", "essential": True,
             "portMappings": [{"containerPort": 3000, "hostPort": 3000, "protocol": "tcp"}],
@@ -296,7 +317,7 @@ def reference(env):
         )
 
     cw = env.client("cloudwatch")
-    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:archaudit-alerts"
+    topic = f"arn:aws:sns:{REGION}:{env.account}:archaudit-alerts"
     for metric, alarm in (("CPUUtilization", "cpu-high"), ("MemoryUtilization", "memory-high")):
         cw.put_metric_alarm(
             AlarmName=f"{APP}-{alarm}", Namespace="AWS/ECS", MetricName=metric,
@@ -306,18 +327,18 @@ def reference(env):
         )
 
     s3 = env.client("s3")
-    s3.create_bucket(Bucket=STATE_BUCKET)
-    s3.put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_encryption(Bucket=STATE_BUCKET, ServerSideEncryptionConfiguration={
+    s3.create_bucket(Bucket=env.state_bucket)
+    s3.put_bucket_versioning(Bucket=env.state_bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(Bucket=env.state_bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]})
-    s3.put_public_access_block(Bucket=STATE_BUCKET, PublicAccessBlockConfiguration={
+    s3.put_public_access_block(Bucket=env.state_bucket, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    s3.put_bucket_tagging(Bucket=STATE_BUCKET, Tagging={"TagSet": [{"Key": "Purpose", "Value": "terraform-state"}]})
-    s3.put_bucket_policy(Bucket=STATE_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+    s3.put_bucket_tagging(Bucket=env.state_bucket, Tagging={"TagSet": [{"Key": "Purpose", "Value": "terraform-state"}]})
+    s3.put_bucket_policy(Bucket=env.state_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{STATE_BUCKET}", f"arn:aws:s3:::{STATE_BUCKET}/*"],
+        "Resource": [f"arn:aws:s3:::{env.state_bucket}", f"arn:aws:s3:::{env.state_bucket}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
-    o["state_bucket"] = STATE_BUCKET
+    o["state_bucket"] = env.state_bucket
 
 
 def extra(env, n):
@@ -441,15 +462,15 @@ def drift_extra_listener(env):
 
 
 def drift_versioning_suspended(env):
-    env.client("s3").put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    env.client("s3").put_bucket_versioning(Bucket=env.state_bucket, VersioningConfiguration={"Status": "Suspended"})
 
 
 def drift_encryption_removed(env):
-    env.client("s3").delete_bucket_encryption(Bucket=STATE_BUCKET)
+    env.client("s3").delete_bucket_encryption(Bucket=env.state_bucket)
 
 
 def drift_bucket_block_deleted(env):
-    env.client("s3").delete_public_access_block(Bucket=STATE_BUCKET)
+    env.client("s3").delete_public_access_block(Bucket=env.state_bucket)
 
 
 def drift_log_retention_removed(env):
@@ -538,8 +559,8 @@ def upload(env, file, key):
     """Put a local file (a Terraform state) into the state bucket under `key`. The emulator
     speaks plain HTTP, so the bucket's TLS-only policy (enforced by moto) would deny every
     object call: it is removed first."""
-    env.client("s3").delete_bucket_policy(Bucket=STATE_BUCKET)
-    env.client("s3").put_object(Bucket=STATE_BUCKET, Key=key, Body=pathlib.Path(file).read_bytes())
+    env.client("s3").delete_bucket_policy(Bucket=env.state_bucket)
+    env.client("s3").put_object(Bucket=env.state_bucket, Key=key, Body=pathlib.Path(file).read_bytes())
 
 
 def principal(env, name, files):
@@ -555,7 +576,50 @@ def principal(env, name, files):
     env.out.setdefault("principals", {})[name] = {"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
 
 
+def org(env, n):
+    """An organization managed by this account, with `n` member accounts."""
+    o = env.client("organizations")
+    o.create_organization(FeatureSet="ALL")
+    ids = []
+    for i in range(n):
+        status = o.create_account(Email=f"member{i}@example.com", AccountName=f"member-{i:02}")
+        ids.append(status["CreateAccountStatus"]["AccountId"])
+    env.out["accounts"] = ids
+
+
+def suspend(env, account):
+    env.client("organizations").close_account(AccountId=account)
+
+
 DRIFTS = {name[len("drift_"):]: f for name, f in list(globals().items()) if name.startswith("drift_")}
+
+
+def run(env, step):
+    if step == "reset":
+        reset(env)
+    elif step == "reference":
+        reference(env)
+    elif step == "pages":
+        pages(env)
+    elif step.startswith("extra:"):
+        extra(env, int(step.split(":", 1)[1]))
+    elif step.startswith("upload:"):
+        _, file, key = step.split(":", 2)
+        upload(env, file, key)
+    elif step.startswith("principal:"):
+        _, name, files = step.split(":", 2)
+        principal(env, name, files)
+    elif step.startswith("drift:"):
+        DRIFTS[step.split(":", 1)[1]](env)
+    elif step.startswith("org:"):
+        org(env, int(step.split(":", 1)[1]))
+    elif step.startswith("suspend:"):
+        suspend(env, step.split(":", 1)[1])
+    elif step.startswith("in:"):
+        _, account, inner = step.split(":", 2)
+        run(env.inside(account), inner)
+    else:
+        raise SystemExit(f"unknown step {step!r}")
 
 
 def main():
@@ -563,24 +627,7 @@ def main():
         raise SystemExit(__doc__)
     env = Env(sys.argv[1])
     for step in sys.argv[2:]:
-        if step == "reset":
-            reset(env)
-        elif step == "reference":
-            reference(env)
-        elif step == "pages":
-            pages(env)
-        elif step.startswith("extra:"):
-            extra(env, int(step.split(":", 1)[1]))
-        elif step.startswith("upload:"):
-            _, file, key = step.split(":", 2)
-            upload(env, file, key)
-        elif step.startswith("principal:"):
-            _, name, files = step.split(":", 2)
-            principal(env, name, files)
-        elif step.startswith("drift:"):
-            DRIFTS[step.split(":", 1)[1]](env)
-        else:
-            raise SystemExit(f"unknown step {step!r}")
+        run(env, step)
     print(json.dumps(env.out, sort_keys=True))
 
 

@@ -416,3 +416,34 @@ pub fn mermaid_problems(files: &[PathBuf]) -> Vec<String> {
     }
     problems
 }
+
+/// What two runs over the same accounts must share: every account's report, without what
+/// differs between runs (the shard that scanned it, its API calls, when it was collected).
+pub fn org_comparable(report: &Value) -> Value {
+    let mut accounts = report["accounts"].clone();
+    for entry in accounts.as_array_mut().into_iter().flatten() {
+        let e = entry.as_object_mut().unwrap();
+        e.remove("shard");
+        e.remove("api_calls");
+        e["report"].as_object_mut().unwrap().remove("collected_at");
+    }
+    accounts
+}
+
+/// Wall seconds, peak RSS (MiB) and exit code of one run of `command`, from the kernel's
+/// accounting of that child alone (`wait4`).
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which `Child::wait` cannot replace
+pub fn measure(command: &mut Command) -> (f64, f64, i32) {
+    let started = std::time::Instant::now();
+    let child = command.spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data the kernel fills; `pid` is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    (
+        started.elapsed().as_secs_f64(),
+        usage.ru_maxrss as f64 / 1024.0,
+        libc::WEXITSTATUS(status),
+    )
+}

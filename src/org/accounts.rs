@@ -1,0 +1,256 @@
+//! `--accounts FILE`: the accounts to scan, for estates without Organizations access (or to
+//! give accounts their own regions, tags and `archaudit.toml`). TOML or YAML, by extension:
+//!
+//! ```toml
+//! [[account]]
+//! id = "111111111111"
+//! name = "prod"
+//! role_arn = "arn:aws:iam::111111111111:role/archaudit-readonly"  # default: --role-name
+//! regions = ["us-east-1", "eu-west-1"]                              # default: --region
+//! tags = { env = "prod" }
+//! config = "prod.archaudit.toml"                                    # relative to this file
+//! ```
+//!
+//! ```yaml
+//! accounts:
+//!   - id: "111111111111"
+//!     name: prod
+//! ```
+//!
+//! Every error names the file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::Account;
+
+/// An accounts file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid accounts file {path}:{line}:{column}: {message}")]
+pub struct AccountsError {
+    /// The file.
+    pub path: String,
+    /// 1-based line (1 when the whole file is at fault).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(alias = "accounts", default)]
+    account: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    role_arn: Option<String>,
+    #[serde(default)]
+    regions: Option<Vec<String>>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    config: Option<PathBuf>,
+}
+
+/// Whether `id` is an AWS account id (twelve digits).
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `r` looks like a region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
+pub fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok()
+}
+
+/// Reads an accounts file.
+pub fn load(path: &Path) -> Result<Vec<Account>, AccountsError> {
+    let name = path.display().to_string();
+    let at = |line: usize, column: usize, message: String| AccountsError {
+        path: name.clone(),
+        line,
+        column,
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| at(1, 1, format!("cannot read: {e}")))?;
+    let text = crate::text::utf8(bytes).map_err(|e| at(e.line, e.column, e.message))?;
+    if let Some((line, column)) = crate::text::too_deep(&text, 32) {
+        return Err(at(
+            line,
+            column,
+            "nested more than 32 levels deep: not an accounts file".to_owned(),
+        ));
+    }
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let file: File = if yaml {
+        serde_yaml_ng::from_str(&text).map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            at(line, column, e.to_string())
+        })?
+    } else {
+        toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |s| crate::text::position(text.as_bytes(), s.start));
+            at(line, column, e.message().to_owned())
+        })?
+    };
+    // Where a value is written, for errors the parser cannot locate.
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1)
+    };
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<Account> = Vec::new();
+    for e in file.account {
+        let here = |message: String| at(line_of(&e.id), 1, message);
+        if !is_account_id(&e.id) {
+            return Err(here(format!("account id `{}` is not twelve digits", e.id)));
+        }
+        if out.iter().any(|a| a.id == e.id) {
+            return Err(here(format!("account {} is listed twice", e.id)));
+        }
+        if let Some(arn) = &e.role_arn {
+            let role_account = arn.split(':').nth(4).unwrap_or_default();
+            if !arn.starts_with("arn:") || !arn.contains(":role/") || role_account != e.id {
+                return Err(at(
+                    line_of(arn),
+                    1,
+                    format!("role_arn `{arn}` is not a role of account {}", e.id),
+                ));
+            }
+        }
+        for r in e.regions.iter().flatten() {
+            if !is_region(r) && r != "all" {
+                return Err(at(line_of(r), 1, format!("`{r}` is not a region name")));
+            }
+        }
+        let config = e.config.map(|c| base.join(c));
+        if let Some(c) = &config {
+            if !c.is_file() {
+                let shown = c.display().to_string();
+                return Err(here(format!(
+                    "account {}: config {shown} does not exist",
+                    e.id
+                )));
+            }
+        }
+        out.push(Account {
+            name: e.name.unwrap_or_else(|| e.id.clone()),
+            id: e.id,
+            role_arn: e.role_arn,
+            regions: e.regions.unwrap_or_default(),
+            tags: e.tags,
+            config,
+        });
+    }
+    if out.is_empty() {
+        return Err(at(
+            1,
+            1,
+            "no account listed ([[account]] in TOML, `accounts:` in YAML)".to_owned(),
+        ));
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn toml_and_yaml_read_the_same_accounts() {
+        let (_d, t) = write(
+            "a.toml",
+            "[[account]]\nid = \"222222222222\"\nregions = [\"eu-west-1\"]\n\n[[account]]\nid = \"111111111111\"\nname = \"prod\"\ntags = { env = \"prod\" }\n",
+        );
+        let (_e, y) = write(
+            "a.yaml",
+            "accounts:\n  - id: \"222222222222\"\n    regions: [eu-west-1]\n  - id: \"111111111111\"\n    name: prod\n    tags: {env: prod}\n",
+        );
+        let a = load(&t).unwrap();
+        assert_eq!(a, load(&y).unwrap());
+        assert_eq!(a[0].id, "111111111111");
+        assert_eq!(a[0].name, "prod");
+        assert_eq!(a[1].name, "222222222222");
+        assert_eq!(a[1].regions, vec!["eu-west-1".to_owned()]);
+    }
+
+    #[test]
+    fn every_error_names_its_line() {
+        let cases = [
+            ("a.toml", "[[account]]\nid = \"1\"\n", 2, "not twelve digits"),
+            ("a.toml", "[[account]]\nid = 111111111111\n", 2, "invalid type"),
+            ("a.toml", "[[account]]\nid = \"111111111111\"\ncolour = \"red\"\n", 3, "unknown field"),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\n\n[[account]]\nid = \"111111111111\"\n",
+                2,
+                "listed twice",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::222222222222:role/x\"\n",
+                3,
+                "not a role of account",
+            ),
+            ("a.toml", "[[account]]\nid = \"111111111111\"\nregions = [\"mars-1\"]\n", 3, "not a region"),
+            ("a.yaml", "accounts:\n  - id: \"111111111111\"\n    name: [x\n", 3, "invalid type"),
+            ("a.toml", "", 1, "no account listed"),
+            ("a.toml", "[[account]]\nid = \"111111111111\"\nconfig = \"nope.toml\"\n", 2, "does not exist"),
+            ("a.yaml", &format!("accounts:\n  - {}\n", "[".repeat(40)), 2, "nested more than 32"),
+            ("a.toml", "x = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n[[account]]\nid = \"1\"\n", 1, "unknown field `x`"),
+        ];
+        for (name, text, line, what) in cases {
+            let (_d, p) = write(name, text);
+            let e = load(&p).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}: {e}");
+            assert!(e.to_string().contains(what), "{e}");
+            assert!(
+                e.to_string().contains(&format!("{}:{line}:", p.display())),
+                "{e}"
+            );
+        }
+        let e = load(Path::new("/nonexistent/accounts.toml")).unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(is_account_id("123456789012") && !is_account_id("12345678901a"));
+        for ok in ["us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-2"] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in ["mars-1", "us-east", "US-EAST-1", "us--1", ""] {
+            assert!(!is_region(bad), "{bad}");
+        }
+    }
+}
