@@ -37,20 +37,13 @@ fn calls(v: &Value) -> u64 {
 }
 
 fn bench(moto: &support::Moto, n: usize) {
-    let out = moto.provision(&["reset", "reference", &format!("org:{n}")]);
-    let members: Vec<String> = out["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let members = moto.organization(n);
     let steps: Vec<String> = members
         .iter()
         .map(|m| format!("in:{m}:reference"))
         .collect();
-    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
     let started = Instant::now();
-    moto.provision(&steps);
+    moto.provision_steps(&steps);
     let provisioned = started.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.json");
@@ -116,19 +109,13 @@ fn bench(moto: &support::Moto, n: usize) {
 
 /// Ten members, one of them large: its scan alone against the whole organization's.
 fn largest(moto: &support::Moto, extra: usize) {
-    let out = moto.provision(&["reset", "reference", "org:10"]);
-    let members: Vec<String> = out["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let members = moto.organization(10);
     let mut steps: Vec<String> = members
         .iter()
         .map(|m| format!("in:{m}:reference"))
         .collect();
     steps.push(format!("in:{}:extra:{extra}", members[0]));
-    moto.provision(&steps.iter().map(String::as_str).collect::<Vec<_>>());
+    moto.provision_steps(&steps);
     let dir = tempfile::tempdir().unwrap();
     let run = |extra_args: &[&str], name: &str| {
         let f = dir.path().join(name);

@@ -32,13 +32,7 @@ struct Org {
 }
 
 fn provision(moto: &Moto) -> Org {
-    let out = moto.provision(&["reset", "reference", "org:11"]);
-    let members: Vec<String> = out["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let members = moto.organization(11);
     let mut steps: Vec<String> = members[..10]
         .iter()
         .map(|m| format!("in:{m}:reference"))
@@ -47,8 +41,7 @@ fn provision(moto: &Moto) -> Org {
         steps.push(format!("in:{m}:drift:{drift}"));
     }
     steps.push(format!("suspend:{}", members[10]));
-    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
-    moto.provision(&steps);
+    moto.provision_steps(&steps);
     Org {
         broken: members[9].clone(),
         suspended: members[10].clone(),
@@ -307,19 +300,12 @@ fn an_organization_is_scanned_per_account_and_the_broken_account_is_a_gap() {
 fn a_disabled_region_and_a_throttled_service_are_gaps_of_their_accounts_never_passes() {
     let moto = Moto::get();
     let _guard = moto.lock();
-    let out = moto.provision(&["reset", "reference", "org:2"]);
-    let members: Vec<String> = out["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let members = moto.organization(2);
     let steps: Vec<String> = members
         .iter()
         .map(|m| format!("in:{m}:reference"))
         .collect();
-    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
-    moto.provision(&steps);
+    moto.provision_steps(&steps);
     // eu-west-1 is not enabled (every EC2 call there refused), and CloudWatch throttles every
     // call until the retries run out.
     let proxy = Helper::start(

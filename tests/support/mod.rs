@@ -181,6 +181,23 @@ impl Moto {
         self.lock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Resets the emulator to the reference architecture in an organization of `members`
+    /// member accounts (nothing in them yet); their ids, in creation order.
+    pub fn organization(&self, members: usize) -> Vec<String> {
+        let out = self.provision(&["reset", "reference", &format!("org:{members}")]);
+        out["accounts"]
+            .as_array()
+            .expect("org: returns the member accounts")
+            .iter()
+            .map(|v| v.as_str().expect("an account id").to_owned())
+            .collect()
+    }
+
+    /// [`Moto::provision`] over steps built at run time.
+    pub fn provision_steps(&self, steps: &[String]) -> Value {
+        self.provision(&steps.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
     /// Runs provisioning steps (`reset`, `reference`, `drift:…`) and returns what they created.
     pub fn provision(&self, steps: &[&str]) -> Value {
         let out = Command::new(python())
