@@ -36,6 +36,23 @@ fn calls(v: &Value) -> u64 {
         .sum()
 }
 
+/// `archaudit scan --org --format json -o OUT` plus `extra`: its wall time and peak RSS.
+fn org_scan(url: &str, extra: &[&str], out: &std::path::Path) -> (f64, f64) {
+    let (wall, peak, code) = support::measure(
+        archaudit(url)
+            .args(["scan", "--org", "--fail-on", "never", "--format", "json"])
+            .args(extra)
+            .arg("-o")
+            .arg(out),
+    );
+    assert!(code <= 2, "scan {extra:?} exited {code}");
+    (wall, peak)
+}
+
+fn json_of(path: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 fn bench(moto: &support::Moto, n: usize) {
     let members = moto.organization(n);
     let steps: Vec<String> = members
@@ -47,21 +64,8 @@ fn bench(moto: &support::Moto, n: usize) {
     let provisioned = started.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.json");
-    let (wall, peak, code) = support::measure(
-        archaudit(moto.url())
-            .args([
-                "scan",
-                "--org",
-                "--fail-on",
-                "never",
-                "--format",
-                "json",
-                "-o",
-            ])
-            .arg(&whole),
-    );
-    assert!(code <= 2, "scan exited {code}");
-    let v: Value = serde_json::from_slice(&std::fs::read(&whole).unwrap()).unwrap();
+    let (wall, peak) = org_scan(moto.url(), &[], &whole);
+    let v = json_of(&whole);
     println!(
         "{:>3} member accounts (+ the management account; provisioned in {provisioned:.0} s): wall {wall:.2} s, {} API calls, peak RSS {peak:.0} MiB",
         n,
@@ -72,20 +76,7 @@ fn bench(moto: &support::Moto, n: usize) {
     let mut total = 0.0;
     for i in 1..=4 {
         let f = dir.path().join(format!("s{i}.json"));
-        let (wall, peak, code) = support::measure(
-            archaudit(moto.url())
-                .args([
-                    "scan",
-                    "--org",
-                    "--fail-on",
-                    "never",
-                    "--shard",
-                    &format!("{i}/4"),
-                ])
-                .args(["--format", "json", "-o"])
-                .arg(&f),
-        );
-        assert!(code <= 2, "shard {i}/4 exited {code}");
+        let (wall, peak) = org_scan(moto.url(), &["--shard", &format!("{i}/4")], &f);
         total += wall;
         line.push(format!("{wall:.2} s / {peak:.0} MiB"));
         files.push(f);
@@ -98,7 +89,7 @@ fn bench(moto: &support::Moto, n: usize) {
             .args(&files),
     );
     assert!(code <= 2, "merge exited {code}");
-    let m: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
+    let m = json_of(&merged);
     let equal =
         support::org_comparable(&m) == support::org_comparable(&v) && m["summary"] == v["summary"];
     println!(
@@ -117,20 +108,12 @@ fn largest(moto: &support::Moto, extra: usize) {
     steps.push(format!("in:{}:extra:{extra}", members[0]));
     moto.provision_steps(&steps);
     let dir = tempfile::tempdir().unwrap();
-    let run = |extra_args: &[&str], name: &str| {
-        let f = dir.path().join(name);
-        let (wall, peak, code) = support::measure(
-            archaudit(moto.url())
-                .args(["scan", "--org", "--fail-on", "never", "--format", "json"])
-                .args(extra_args)
-                .arg("-o")
-                .arg(&f),
-        );
-        assert!(code <= 2, "scan exited {code}");
-        (wall, peak)
-    };
-    let (wall1, peak1) = run(&["--account", &members[0]], "alone.json");
-    let (wall_all, peak_all) = run(&[], "all.json");
+    let (wall1, peak1) = org_scan(
+        moto.url(),
+        &["--account", &members[0]],
+        &dir.path().join("alone.json"),
+    );
+    let (wall_all, peak_all) = org_scan(moto.url(), &[], &dir.path().join("all.json"));
     println!(
         "one member with {extra} extra resources of each kind: alone wall {wall1:.2} s, peak RSS {peak1:.0} MiB; with the other 10 accounts wall {wall_all:.2} s, peak RSS {peak_all:.0} MiB"
     );
