@@ -124,3 +124,174 @@ mod tests {
         assert_eq!(too_deep(r#"s = "\"[[" "#, 0), None);
     }
 }
+
+/// One step of a path into a JSON document: an object's key or an array's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonStep<'a> {
+    /// An object member.
+    Key(&'a str),
+    /// An array element.
+    Index(usize),
+}
+
+/// The 1-based (line, column) where the value at `path` starts in the JSON document
+/// `bytes`, for errors about a value the parser accepted but archaudit refuses (a duplicate,
+/// a tampered step). `None` when the path is not in the document. Linear in the bytes before
+/// the value; it never builds a tree.
+pub fn json_position(bytes: &[u8], path: &[JsonStep<'_>]) -> Option<(usize, usize)> {
+    let mut s = JsonScan { b: bytes, i: 0 };
+    for step in path {
+        s.ws();
+        match (*step, s.peek()?) {
+            (JsonStep::Key(key), b'{') => {
+                s.i += 1;
+                loop {
+                    s.ws();
+                    if s.peek()? == b'}' {
+                        return None;
+                    }
+                    let found = s.string()?;
+                    s.ws();
+                    s.eat(b':')?;
+                    s.ws();
+                    if json_key_is(found, key) {
+                        break;
+                    }
+                    s.skip_value()?;
+                    s.ws();
+                    if s.peek()? == b',' {
+                        s.i += 1;
+                    }
+                }
+            }
+            (JsonStep::Index(n), b'[') => {
+                s.i += 1;
+                for _ in 0..n {
+                    s.ws();
+                    if s.peek()? == b']' {
+                        return None;
+                    }
+                    s.skip_value()?;
+                    s.ws();
+                    s.eat(b',')?;
+                }
+                s.ws();
+                if s.peek()? == b']' {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    s.ws();
+    Some(position(bytes, s.i))
+}
+
+/// Whether the raw (still escaped) JSON string `raw` spells `key`.
+fn json_key_is(raw: &[u8], key: &str) -> bool {
+    if !raw.contains(&b'\\') {
+        return raw == key.as_bytes();
+    }
+    let quoted = [b"\"", raw, b"\""].concat();
+    serde_json::from_slice::<String>(&quoted).is_ok_and(|k| k == key)
+}
+
+struct JsonScan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> JsonScan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// A string's raw bytes between its quotes.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            match self.peek()? {
+                b'\\' => self.i += 2,
+                b'"' => {
+                    self.i += 1;
+                    return Some(&self.b[start..self.i - 1]);
+                }
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            self.ws();
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                    continue;
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    self.i += 1;
+                }
+                b',' | b':' if depth > 0 => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {
+                    while !matches!(
+                        self.peek()?,
+                        b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'
+                    ) {
+                        self.i += 1;
+                    }
+                }
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod json_position_tests {
+    use super::{json_position, JsonStep::*};
+
+    #[test]
+    fn finds_members_and_elements_past_strings_and_nesting() {
+        let text = br#"{"a": "x\"}]", "b": [1, {"c": [2, 3]}, {"d": "e"}],
+ "entries": [{"x": 1},
+  {"steps": [{"y": 2}, {"z": "w"}]}]}"#;
+        assert_eq!(json_position(text, &[Key("b")]), Some((1, 21)));
+        assert_eq!(json_position(text, &[Key("b"), Index(2)]), Some((1, 40)));
+        assert_eq!(
+            json_position(text, &[Key("entries"), Index(1), Key("steps"), Index(1)]),
+            Some((3, 24))
+        );
+        assert_eq!(json_position(text, &[Key("entries"), Index(2)]), None);
+        assert_eq!(json_position(text, &[Key("nope")]), None);
+        assert_eq!(json_position(text, &[Key("a"), Index(0)]), None);
+        assert_eq!(
+            json_position(br#"{"k\u0065y": 1}"#, &[Key("key")]),
+            Some((1, 14))
+        );
+        // Broken input gives no position rather than a wrong one or a panic.
+        assert_eq!(json_position(br#"{"a": [1, "#, &[Key("a"), Index(3)]), None);
+    }
+}
