@@ -354,14 +354,13 @@ const TWO_DRIFTS: &[&str] = &[
     "drift:log_retention_removed",
 ];
 
-/// How many times each of `actions` reached the emulator while `args` ran through a proxy.
-fn calls_during(moto: &Moto, actions: &[&str], args: &[&str]) -> (Output, Vec<usize>) {
+/// How many requests matching each of `matches` (the fault proxy's substrings of a request,
+/// `Action=DescribeVpcs&` for a query-protocol call) reached the emulator while `args` ran
+/// through the proxy.
+fn calls_during(moto: &Moto, matches: &[&str], args: &[&str]) -> (Output, Vec<usize>) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("hits");
-    let rules: Vec<String> = actions
-        .iter()
-        .map(|a| format!("Action={a}&=delay:0"))
-        .collect();
+    let rules: Vec<String> = matches.iter().map(|m| format!("{m}=delay:0")).collect();
     let mut proxy_args = vec![moto.url()];
     proxy_args.extend(rules.iter().map(String::as_str));
     let proxy = Helper::start(
@@ -389,9 +388,9 @@ fn apply_opens_one_session_and_collects_once_before_and_once_after() {
     // GetCallerIdentity opens a session; every collection lists the VPCs (EC2 is read by the
     // rules of both drifts) and reads IAM only when its rules need it (before: everything).
     let counted = [
-        "GetCallerIdentity",
-        "DescribeVpcs",
-        "GetAccountAuthorizationDetails",
+        "Action=GetCallerIdentity&",
+        "Action=DescribeVpcs&",
+        "Action=GetAccountAuthorizationDetails&",
     ];
     moto.provision(TWO_DRIFTS);
     let (out, counts) = calls_during(moto, &counted, &["fix", "--apply", "--yes", "--json"]);
@@ -716,5 +715,286 @@ fn only_an_inline_policy_that_grants_everything_is_deleted_a_mixed_one_is_left_t
             .find(|e| e["fingerprint"] == f["fingerprint"])
             .is_some_and(|e| e["kind"] == "fix");
         assert_eq!(offered, planned, "{f}");
+    }
+}
+
+/// The reference with four drifts whose fixes touch four services: a revoke (EC2), a
+/// redirect (ELB), a retention (Logs) and a desired count (ECS).
+const FOUR_DRIFTS: &[&str] = &[
+    "reset",
+    "reference",
+    "drift:ssh_open",
+    "drift:http_forward",
+    "drift:log_retention_removed",
+    "drift:single_task",
+];
+
+/// What counts as a write at the emulator: every operation a fix action can call (query
+/// protocols by `Action=`, JSON protocols by their target), and any S3 `PUT` or `DELETE`.
+fn write_matches() -> Vec<String> {
+    let mut out = vec!["PUT /".to_owned(), "DELETE /".to_owned()];
+    for p in archaudit::fix::Action::PERMISSIONS {
+        let (service, op) = p.split_once(':').unwrap();
+        if service != "s3" {
+            out.push(format!("Action={op}&"));
+            out.push(format!(".{op} "));
+        }
+    }
+    out
+}
+
+/// `step` with its action edited by `edit` and its texts rendered again from the action, so
+/// that only a comparison with what archaudit plans can tell.
+fn rerendered(step: &Value, edit: impl Fn(&mut archaudit::fix::Action)) -> Value {
+    let mut s: archaudit::fix::Step = serde_json::from_value(step.clone()).unwrap();
+    edit(&mut s.action);
+    serde_json::to_value(archaudit::fix::Step::new(s.action, s.region)).unwrap()
+}
+
+fn entry_with(plan: &Value, action: &str) -> usize {
+    plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["steps"][0]["action"] == action)
+        .unwrap_or_else(|| panic!("no {action} entry: {plan}"))
+}
+
+#[test]
+fn a_tampered_saved_plan_makes_no_write_call_and_the_untampered_one_applies() {
+    use archaudit::fix::Action;
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    moto.provision(FOUR_DRIFTS);
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("plan.json");
+    let plan_arg = plan_path.to_str().unwrap();
+    let out = run(moto.url(), &["fix", "--plan-out", plan_arg]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let digest = String::from_utf8_lossy(&out.stderr)
+        .split_whitespace()
+        .find(|w| w.starts_with("sha256:"))
+        .map(|w| w.trim_end_matches(',').to_owned())
+        .expect("--plan-out prints the digest");
+    let plan: Value = serde_json::from_slice(&std::fs::read(&plan_path).unwrap()).unwrap();
+    let (revoke, redirect, retention, count) = (
+        entry_with(&plan, "revoke_ingress"),
+        entry_with(&plan, "set_https_redirect"),
+        entry_with(&plan, "put_retention"),
+        entry_with(&plan, "set_desired_count"),
+    );
+    // The HTTPS listener and the load balancer's own ingress rule: real targets of the
+    // account that no finding of the plan is about.
+    let inv: Value = serde_json::from_slice(&run(moto.url(), &["collect"]).stdout).unwrap();
+    let https = inv["aws"]["elbv2"]["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["port"] == 443)
+        .unwrap()["arn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (alb_sg, alb_rule) = inv["aws"]["ec2"]["security_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|g| {
+            let r = g["ingress"]
+                .as_array()?
+                .iter()
+                .find(|r| r["from_port"] == 443)?;
+            Some((
+                g["id"].as_str()?.to_owned(),
+                r["rule_id"].as_str()?.to_owned(),
+            ))
+        })
+        .unwrap();
+
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let (h1, h2) = (https.clone(), https.clone());
+    let tampered: Vec<(&str, Edit)> = vec![
+        (
+            "retention step retargeted to delete the HTTPS listener, text kept",
+            Box::new(move |p| {
+                let s = &mut p["entries"][retention]["steps"][0];
+                let text = s["api_call"].clone();
+                *s = serde_json::to_value(archaudit::fix::Step::new(
+                    Action::DeleteListener {
+                        listener_arn: h1.clone(),
+                    },
+                    "us-east-1".into(),
+                ))
+                .unwrap();
+                s["api_call"] = text;
+            }),
+        ),
+        (
+            "retention step retargeted to delete the HTTPS listener, texts rendered",
+            Box::new(move |p| {
+                p["entries"][retention]["steps"][0] =
+                    serde_json::to_value(archaudit::fix::Step::new(
+                        Action::DeleteListener {
+                            listener_arn: h2.clone(),
+                        },
+                        "us-east-1".into(),
+                    ))
+                    .unwrap();
+            }),
+        ),
+        (
+            "desired count 100000",
+            Box::new(move |p| {
+                let s = &mut p["entries"][count]["steps"][0];
+                *s = rerendered(s, |a| {
+                    if let Action::SetDesiredCount { count, .. } = a {
+                        *count = 100_000
+                    }
+                });
+            }),
+        ),
+        (
+            "desired count -1",
+            Box::new(move |p| {
+                let s = &mut p["entries"][count]["steps"][0];
+                *s = rerendered(s, |a| {
+                    if let Action::SetDesiredCount { count, .. } = a {
+                        *count = -1
+                    }
+                });
+            }),
+        ),
+        (
+            "desired count 3, a valid count archaudit does not plan",
+            Box::new(move |p| {
+                let s = &mut p["entries"][count]["steps"][0];
+                *s = rerendered(s, |a| {
+                    if let Action::SetDesiredCount { count, .. } = a {
+                        *count = 3
+                    }
+                });
+            }),
+        ),
+        (
+            "retention of 99999 days",
+            Box::new(move |p| {
+                let s = &mut p["entries"][retention]["steps"][0];
+                *s = rerendered(s, |a| {
+                    if let Action::PutRetention { days, .. } = a {
+                        *days = 99_999
+                    }
+                });
+            }),
+        ),
+        (
+            "a revoke of the load balancer's HTTPS rule",
+            Box::new(move |p| {
+                let s = &mut p["entries"][revoke]["steps"][0];
+                *s = rerendered(s, |a| {
+                    if let Action::RevokeIngress { group_id, rule_id } = a {
+                        *group_id = alb_sg.clone();
+                        *rule_id = alb_rule.clone();
+                    }
+                });
+            }),
+        ),
+        (
+            "the redirect entry under the retention finding's fingerprint",
+            Box::new(move |p| {
+                let fp = p["entries"][retention]["fingerprint"].clone();
+                p["entries"][redirect]["fingerprint"] = fp;
+                p["entries"].as_array_mut().unwrap().remove(retention);
+            }),
+        ),
+        (
+            "an entry given twice",
+            Box::new(move |p| {
+                let e = p["entries"][count].clone();
+                p["entries"].as_array_mut().unwrap().push(e);
+            }),
+        ),
+        (
+            "a step added to an entry",
+            Box::new(move |p| {
+                let extra = p["entries"][revoke]["steps"][0].clone();
+                p["entries"][count]["steps"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(extra);
+            }),
+        ),
+        (
+            "a version that is a string",
+            Box::new(|p| p["version"] = serde_json::json!("1")),
+        ),
+    ];
+    let writes = write_matches();
+    let counted: Vec<&str> = writes.iter().map(String::as_str).collect();
+    let mut problems = Vec::new();
+    for (name, edit) in &tampered {
+        let mut p = plan.clone();
+        edit(&mut p);
+        let path = dir.path().join("tampered.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&p).unwrap()).unwrap();
+        let args = ["fix", "--plan", path.to_str().unwrap(), "--apply", "--yes"];
+        let (out, counts) = calls_during(moto, &counted, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let sent: usize = counts.iter().sum();
+        let names_it = stderr.contains(&format!("{}:", path.display()))
+            && (stderr.contains("entry ") || stderr.contains("version"));
+        if out.status.code() != Some(3) || sent != 0 || !names_it {
+            problems.push(format!(
+                "{name}: exit {:?}, {sent} write(s): {stderr}",
+                out.status.code()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // A digest other than the one reviewed: refused before any call.
+    let wrong = format!("sha256:{}", "0".repeat(64));
+    let args = [
+        "fix",
+        "--plan",
+        plan_arg,
+        "--plan-digest",
+        &wrong,
+        "--apply",
+        "--yes",
+    ];
+    let (out, counts) = calls_during(moto, &counted, &args);
+    assert_eq!(
+        (out.status.code(), counts.iter().sum::<usize>()),
+        (Some(3), 0)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since it was reviewed"));
+
+    // The positive control: the plan as written, pinned by its digest, applies and verifies.
+    let args = [
+        "fix",
+        "--plan",
+        plan_arg,
+        "--plan-digest",
+        &digest,
+        "--apply",
+        "--yes",
+        "--json",
+    ];
+    let (out, counts) = calls_during(moto, &counted, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        counts.iter().sum::<usize>() >= 4,
+        "{counts:?} {stderr} {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (policy, status) in statuses(&v) {
+        assert_eq!(status, "verified", "{policy}: {v}");
     }
 }

@@ -299,9 +299,15 @@ pub struct FixArgs {
     /// Save the plan (JSON, docs/fix.md) to FILE.
     #[arg(long, value_name = "FILE")]
     pub plan_out: Option<PathBuf>,
-    /// Apply this saved plan (with --apply); refused when a planned resource changed since.
+    /// Apply this saved plan (with --apply). It is a request, not a program: refused, before
+    /// any change, unless every entry is what archaudit plans for the account now (same
+    /// resources, actions and parameters) and no planned resource changed since (docs/fix.md).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    /// The digest `--plan-out` printed for the plan that was reviewed: --plan is refused
+    /// unless the file still has it.
+    #[arg(long, value_name = "SHA256", requires = "plan")]
+    pub plan_digest: Option<String>,
     /// Make the changes (default: show the plan only).
     #[arg(long)]
     pub apply: bool,

@@ -12,7 +12,7 @@ pub use crate::finding::fix::{Alarm, Ingress};
 
 /// One change to the account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Revoke one security-group ingress rule by id.
     RevokeIngress {

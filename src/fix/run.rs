@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::apply::{apply_step, StepOutcome};
+use super::plan::trust::{replan, Saved};
 use super::plan::{stale, EntryKind, Plan};
 use super::verify::{verify, Applied, EntryResult};
 use crate::aws::{Session, SessionError};
@@ -42,6 +43,17 @@ pub enum FixError {
     /// A planned resource changed since the plan was made.
     #[error("the account changed since the plan was made; nothing applied. Plan again.\n{}", .0.iter().map(|(arn, what)| format!("  {arn}: {what}")).collect::<Vec<_>>().join("\n"))]
     Stale(Vec<(String, String)>),
+    /// A saved plan's entries are not what archaudit plans for the account now.
+    #[error("the saved plan is not what archaudit plans for this account now; nothing applied (plan again and review that plan):\n{}", .0.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"))]
+    NotPlanned(Vec<String>),
+    /// A saved plan of other regions than the run collects.
+    #[error("the plan covers region(s) {plan}, this run collects {run}: nothing applied (give --region {plan})")]
+    OtherRegions {
+        /// The plan's regions.
+        plan: String,
+        /// The run's.
+        run: String,
+    },
 }
 
 /// The account as collected and judged.
@@ -78,6 +90,52 @@ impl Fixer<'_> {
         Ok(Observed { inventory, report })
     }
 
+    /// The plan to apply for a saved one: checked against the account as `before` shows it
+    /// (its account, its regions, its resources unchanged since planning) and planned again
+    /// from it; refused, changing nothing, unless every entry is what archaudit plans now.
+    pub fn accept(&self, saved: &Saved, before: &Observed) -> Result<Plan, FixError> {
+        let plan = &saved.plan;
+        self.same_account(plan)?;
+        let (mut a, mut b) = (plan.regions.clone(), before.inventory.meta.regions.clone());
+        a.sort();
+        b.sort();
+        if a != b {
+            return Err(FixError::OtherRegions {
+                plan: plan.regions.join(","),
+                run: before.inventory.meta.regions.join(","),
+            });
+        }
+        let drifted = stale(plan, &before.inventory);
+        if !drifted.is_empty() {
+            return Err(FixError::Stale(drifted));
+        }
+        let home = before
+            .inventory
+            .meta
+            .regions
+            .first()
+            .map_or("us-east-1", String::as_str);
+        replan(
+            saved,
+            &before.report,
+            &before.inventory,
+            &self.config.architecture,
+            home,
+        )
+        .map_err(FixError::NotPlanned)
+    }
+
+    /// Refuses a plan of another account than the session's.
+    pub fn same_account(&self, plan: &Plan) -> Result<(), FixError> {
+        if self.session.account_id != plan.account_id {
+            return Err(FixError::OtherAccount {
+                plan: plan.account_id.clone(),
+                credentials: self.session.account_id.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// Applies `plan` to the account as `before` shows it, collects what its rules read, and
     /// verifies. Refuses, changing nothing, a plan of another account or one whose resources
     /// changed since it was planned.
@@ -86,12 +144,7 @@ impl Fixer<'_> {
         plan: &Plan,
         before: &Observed,
     ) -> Result<Vec<EntryResult>, FixError> {
-        if self.session.account_id != plan.account_id {
-            return Err(FixError::OtherAccount {
-                plan: plan.account_id.clone(),
-                credentials: self.session.account_id.clone(),
-            });
-        }
+        self.same_account(plan)?;
         let drifted = stale(plan, &before.inventory);
         if !drifted.is_empty() {
             return Err(FixError::Stale(drifted));
@@ -140,7 +193,7 @@ async fn apply_all(
         let mut failed = false;
         let mut steps = Vec::new();
         for s in &e.steps {
-            let key = format!("{}|{}", s.region, s.api_call);
+            let key = format!("{}|{}", s.region, s.api_call());
             let outcome = if let Some(o) = done.get(&key) {
                 o.clone()
             } else if interrupt.load(Ordering::SeqCst) || failed {
@@ -157,7 +210,7 @@ async fn apply_all(
                 o
             };
             failed |= matches!(outcome, StepOutcome::Failed { .. });
-            steps.push((s.api_call.clone(), outcome));
+            steps.push((s.api_call(), outcome));
         }
         applied.insert(i, steps);
     }

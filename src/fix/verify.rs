@@ -202,15 +202,7 @@ mod tests {
                     } else {
                         EntryKind::Fix
                     },
-                    steps: vec![Step {
-                        region: "us-east-1".into(),
-                        api_call: action.api_call(),
-                        cli: action.cli(),
-                        permission: action.permission().into(),
-                        blast_radius: action.blast_radius().into(),
-                        warning: None,
-                        action,
-                    }],
+                    steps: vec![Step::new(action, "us-east-1".into())],
                     manual: (i < manual).then(|| Manual {
                         reason: "needs a person".into(),
                         commands: None,

@@ -14,20 +14,34 @@ use crate::aws::Session;
 use crate::collect;
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::fix::plan::trust;
 use crate::fix::run::{Fixer, Observed};
 use crate::fix::verify::all_manual;
-use crate::fix::{plan, Plan, PLAN_VERSION};
+use crate::fix::{plan, Plan};
 use crate::inventory::Inventory;
 use crate::policy::PolicySet;
 use crate::report::Report;
 
-pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
+pub(super) fn run(mut args: FixArgs) -> anyhow::Result<u8> {
     let (config, policies) = load_policies(&args.policy)?;
     check_flags(&args)?;
-    let options = super::collect::options(&args.aws, Vec::new())?;
-    // Every input is read before the first call, so a bad file fails fast.
+    // Every input is read and checked before the first call, so a bad file fails fast.
     let given = args.report.as_deref().map(Report::load).transpose()?;
-    let saved = args.plan.as_deref().map(load_plan).transpose()?;
+    let saved = args
+        .plan
+        .as_deref()
+        .map(|p| trust::load(p, &config.architecture))
+        .transpose()?;
+    if let Some(s) = &saved {
+        if let Some(pinned) = &args.plan_digest {
+            trust::check_digest(s, pinned)?;
+        }
+        if args.aws.regions.is_empty() {
+            // A saved plan is applied to the regions it was made for.
+            args.aws.regions = s.plan.regions.clone();
+        }
+    }
+    let options = super::collect::options(&args.aws, Vec::new())?;
     if let Some(path) = &args.inventory {
         // Offline: plan from the snapshot; --apply was refused above.
         let inventory = Inventory::load(path)?;
@@ -44,9 +58,20 @@ pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
         policies: &policies,
         today: today(),
     };
-    let (plan, before) = match saved {
-        // A saved plan: the one collection before any change is the one it is checked on.
-        Some(plan) => (plan, None),
+    let (plan, before) = match &saved {
+        // A saved plan: checked against, and planned again from, the one collection made
+        // before any change; what is applied is what archaudit plans now.
+        Some(s) => {
+            fixer.same_account(&s.plan)?;
+            let before = rt.block_on(fixer.observe(Vec::new()))?;
+            let plan = fixer.accept(s, &before)?;
+            eprintln!(
+                "archaudit: {} (digest {}) is what archaudit plans for the account now.",
+                s.path(),
+                s.digest
+            );
+            (plan, before)
+        }
         None => {
             let before = rt.block_on(fixer.observe(Vec::new()))?;
             let report = match given {
@@ -54,7 +79,7 @@ pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
                 None => before.report.clone(),
             };
             let plan = plan_of(&args, &report, &before.inventory, &config);
-            (plan, Some(before))
+            (plan, before)
         }
     };
     if !args.apply {
@@ -64,13 +89,13 @@ pub(super) fn run(args: FixArgs) -> anyhow::Result<u8> {
 }
 
 /// `--apply`: shows the plan, asks, applies through `fixer`, prints the results. `before` is
-/// the collection the plan was made from (`None` for a saved plan: collected first).
+/// the collection the plan was made from (or, for a saved plan, checked against).
 fn apply(
     args: &FixArgs,
     rt: &tokio::runtime::Runtime,
     fixer: &Fixer<'_>,
     plan: &Plan,
-    before: Option<Observed>,
+    before: Observed,
 ) -> anyhow::Result<u8> {
     save_plan(args, plan)?;
     eprint!("{}", render_plan(plan, false));
@@ -81,13 +106,7 @@ fn apply(
         eprintln!("archaudit: nothing applied.");
         return Ok(EXIT_FINDINGS);
     }
-    let results = rt.block_on(async {
-        let before = match before {
-            Some(b) => b,
-            None => fixer.observe(Vec::new()).await?,
-        };
-        fixer.apply(plan, &before).await
-    })?;
+    let results = rt.block_on(fixer.apply(plan, &before))?;
     finish(args, plan, results)
 }
 
@@ -148,11 +167,18 @@ fn plan_of(args: &FixArgs, report: &Report, inventory: &Inventory, config: &Conf
     plan(&selected, inventory, &config.architecture, home)
 }
 
+/// `--plan-out`: the plan, and its digest on stderr for the reviewer to pin.
 fn save_plan(args: &FixArgs, plan: &Plan) -> anyhow::Result<()> {
     if let Some(out) = &args.plan_out {
         let mut text = serde_json::to_string_pretty(plan)?;
         text.push('\n');
         write_output(Some(out), text.as_bytes())?;
+        let digest = trust::digest(plan);
+        eprintln!(
+            "archaudit: plan written to {}, digest {digest}\n  apply exactly it: archaudit fix --plan {} --plan-digest {digest} --apply",
+            out.display(),
+            out.display()
+        );
     }
     Ok(())
 }
@@ -188,32 +214,6 @@ fn confirmed(args: &FixArgs, plan: &Plan) -> anyhow::Result<bool> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(answer.trim() == "yes")
-}
-
-fn load_plan(path: &Path) -> anyhow::Result<Plan> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read plan {}: {e}", path.display()))?;
-    let invalid = |e: serde_json::Error| {
-        anyhow::anyhow!(
-            "invalid plan {}:{}:{}: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    };
-    let probe: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
-    match probe.get("version").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(PLAN_VERSION) => {}
-        Some(v) => anyhow::bail!(
-            "plan {} is version {v}; this archaudit reads version {PLAN_VERSION}: plan again",
-            path.display()
-        ),
-        None => anyhow::bail!(
-            "{} is not an archaudit plan (`fix --plan-out`): it has no `version`",
-            path.display()
-        ),
-    }
-    serde_json::from_str(&text).map_err(invalid)
 }
 
 /// The unwaived findings `--policy`, `--finding` and `--severity` select.

@@ -38,13 +38,13 @@ pub(super) fn render_plan(plan: &Plan, dry_run: bool) -> String {
                 out,
                 "  {}. {} [{}]\n     {}\n     permission {} · {}",
                 i + 1,
-                s.api_call,
+                s.api_call(),
                 s.region,
-                s.cli,
-                s.permission,
-                s.blast_radius
+                s.action.cli(),
+                s.action.permission(),
+                s.action.blast_radius()
             );
-            if let Some(w) = &s.warning {
+            if let Some(w) = s.action.warning() {
                 let _ = writeln!(out, "     WARNING: {w}");
             }
         }

@@ -92,7 +92,13 @@ pub(super) fn actions(
     if f.resource.resource_type != fix.id().kind() {
         return c.unsupported();
     }
-    dispatch(&c, fix)
+    let planned = dispatch(&c, fix)?;
+    // What AWS or the architecture would not allow is never applied, whatever produced it.
+    for a in &planned {
+        a.check(spec)
+            .map_err(|why| format!("the change it would make is not allowed: {why}"))?;
+    }
+    Ok(planned)
 }
 
 fn dispatch(c: &Ctx<'_>, fix: &Fix) -> Planned {
