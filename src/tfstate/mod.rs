@@ -234,11 +234,64 @@ pub fn parse(source: &str, bytes: Vec<u8>) -> Result<State, StateError> {
         ));
     }
     let v4: V4 = serde_json::from_str(text).map_err(|e| fail(json_error(&e)))?;
+    unique_addresses(&v4.resources, text.as_bytes()).map_err(fail)?;
     Ok(State {
         source: source.to_owned(),
         terraform_version: v4.terraform_version,
         resources: v4.resources,
     })
+}
+
+/// Refuses a state that declares one address twice: two `resources[]` entries of the same
+/// module, mode, type and name, or two current (or two equally deposed) instances of one
+/// resource with the same index key. Terraform never writes either; judging such a state
+/// would compare the live object with whichever copy came last. The error gives the line and
+/// column of the second.
+fn unique_addresses(resources: &[Resource], bytes: &[u8]) -> Result<(), String> {
+    use crate::text::JsonStep::{Index, Key};
+    let located =
+        |path: &[crate::text::JsonStep<'_>], what: String| match crate::text::json_position(
+            bytes, path,
+        ) {
+            Some((line, column)) => format!("line {line}, column {column}: {what}"),
+            None => what,
+        };
+    let mut blocks = std::collections::HashMap::with_capacity(resources.len());
+    for (i, r) in resources.iter().enumerate() {
+        let key = (
+            r.module.as_deref(),
+            r.mode.as_str(),
+            r.resource_type.as_str(),
+            r.name.as_str(),
+        );
+        if let Some(first) = blocks.insert(key, i) {
+            let address = r.instances.first().map_or_else(
+                || format!("{}.{}", r.resource_type, r.name),
+                |inst| r.address(inst),
+            );
+            return Err(located(
+                &[Key("resources"), Index(i)],
+                format!(
+                    "resource {} is declared twice (resources[{first}] and resources[{i}]): not a state Terraform wrote",
+                    address.split('[').next().unwrap_or_default()
+                ),
+            ));
+        }
+        let mut keys = std::collections::HashSet::with_capacity(r.instances.len());
+        for (j, inst) in r.instances.iter().enumerate() {
+            let index = inst.index_key.as_ref().map(Value::to_string);
+            if !keys.insert((index, inst.deposed.clone())) {
+                return Err(located(
+                    &[Key("resources"), Index(i), Key("instances"), Index(j)],
+                    format!(
+                        "instance {} is recorded twice: not a state Terraform wrote",
+                        r.address(inst)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A JSON error without the values serde quotes (which could be secrets): its class, line

@@ -124,3 +124,37 @@ fn rules_fold_into_their_group_and_unknown_types_are_listed() {
     assert_eq!(d.unsupported["random_id"], ["s.tfstate: random_id.r[0]"]);
     assert!(!d.unsupported.contains_key("aws_caller_identity"));
 }
+
+#[test]
+fn an_address_or_instance_recorded_twice_is_refused_at_its_line() {
+    let vpc = |index: &str| {
+        format!(
+            r#"{{"mode": "managed", "type": "aws_vpc", "name": "main", "provider": "p",
+  "instances": [{{{index}"attributes": {{"id": "vpc-1"}}}}]}}"#
+        )
+    };
+    let twice = state(&format!("{},\n{}", vpc(""), vpc("")));
+    let e = parse("d.tfstate", twice.into_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("d.tfstate: line 3, column 1"), "{e}");
+    assert!(e.contains("aws_vpc.main is declared twice"), "{e}");
+    let keys = state(
+        r#"{"mode": "managed", "type": "aws_subnet", "name": "s", "provider": "p",
+  "instances": [{"index_key": 0, "attributes": {}},
+    {"index_key": 0, "attributes": {}}]}"#,
+    );
+    let e = parse("k.tfstate", keys.into_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("k.tfstate: line 3, column 5"), "{e}");
+    assert!(e.contains("aws_subnet.s[0] is recorded twice"), "{e}");
+    // A deposed object beside the current one of the same key is how Terraform records a
+    // create-before-destroy replacement: not a duplicate.
+    let deposed = state(
+        r#"{"mode": "managed", "type": "aws_subnet", "name": "s", "provider": "p",
+  "instances": [{"index_key": 0, "attributes": {}},
+    {"index_key": 0, "deposed": "abc", "attributes": {}}]}"#,
+    );
+    assert!(parse("ok.tfstate", deposed.into_bytes()).is_ok());
+}
