@@ -19,7 +19,7 @@
 //!
 //! Every error names the file, line and column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -80,6 +80,92 @@ pub fn is_region(r: &str) -> bool {
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
+/// The AWS partitions a role can live in.
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// Whether `arn` is an IAM role of `account`: `arn:<partition>:iam::<account>:role/[path/]name`,
+/// a known partition, no region, a role name of IAM's characters (1–64), a path of printable
+/// characters, nothing else. The error says what is wrong.
+pub fn check_role_arn(arn: &str, account: &str) -> Result<(), String> {
+    if arn.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("holds whitespace or a control character".to_owned());
+    }
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, owner, resource] = parts[..] else {
+        return Err("is not an ARN (arn:partition:iam::account:role/name)".to_owned());
+    };
+    if prefix != "arn" {
+        return Err("is not an ARN (arn:partition:iam::account:role/name)".to_owned());
+    }
+    if !PARTITIONS.contains(&partition) {
+        return Err(format!(
+            "names partition `{partition}`, which does not exist ({})",
+            PARTITIONS.join(", ")
+        ));
+    }
+    if service != "iam" {
+        return Err(format!("is of service `{service}`, not an IAM role"));
+    }
+    if !region.is_empty() {
+        return Err(
+            "names a region: IAM roles are global (arn:aws:iam::account:role/name)".to_owned(),
+        );
+    }
+    if owner != account {
+        return Err(format!("is not a role of account {account}"));
+    }
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return Err(format!(
+            "is not a role of account {account} (its resource is not role/…)"
+        ));
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or_default();
+    let name_ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    if !name_ok {
+        return Err("has no valid role name (1–64 letters, digits or +=,.@_-)".to_owned());
+    }
+    if !path_and_name.bytes().all(|b| b.is_ascii_graphic()) || path_and_name.contains("//") {
+        return Err("has an invalid role path".to_owned());
+    }
+    Ok(())
+}
+
+/// The line where account `id` is listed for the `nth` time (1-based), as an `id` key.
+fn id_line(text: &str, id: &str, nth: usize) -> Option<usize> {
+    let mut count = 0;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let t = t.strip_prefix('-').unwrap_or(t).trim_start();
+        let Some(rest) = t.strip_prefix("id") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(value) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else {
+            continue;
+        };
+        let value = value.split('#').next().unwrap_or_default().trim();
+        if value.trim_matches(|c| c == '"' || c == '\'') == id {
+            count += 1;
+            if count == nth {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
 /// Reads an accounts file.
 pub fn load(path: &Path) -> Result<Vec<Account>, AccountsError> {
     let name = path.display().to_string();
@@ -116,29 +202,54 @@ pub fn load(path: &Path) -> Result<Vec<Account>, AccountsError> {
     };
     // Where a value is written, for errors the parser cannot locate.
     let line_of = |needle: &str| {
+        // A value with a control character (decoded from an escape) is found by its start.
+        let needle = needle.split(char::is_control).next().unwrap_or(needle);
         text.lines()
             .position(|l| l.contains(needle))
             .map_or(1, |i| i + 1)
     };
     let base = path.parent().unwrap_or(Path::new(""));
-    let mut out: Vec<Account> = Vec::new();
+    let mut out: Vec<Account> = Vec::with_capacity(file.account.len());
+    // Account id → how many entries so far list it: duplicates are found in linear time.
+    let mut listed: HashMap<String, usize> = HashMap::with_capacity(file.account.len());
     for e in file.account {
         let here = |message: String| at(line_of(&e.id), 1, message);
         if !is_account_id(&e.id) {
-            return Err(here(format!("account id `{}` is not twelve digits", e.id)));
+            return Err(here(format!(
+                "account id `{}` is not twelve digits",
+                e.id.escape_debug()
+            )));
         }
-        if out.iter().any(|a| a.id == e.id) {
-            return Err(here(format!("account {} is listed twice", e.id)));
+        let seen = listed.entry(e.id.clone()).or_default();
+        *seen += 1;
+        if *seen > 1 {
+            let line = id_line(&text, &e.id, *seen).unwrap_or_else(|| line_of(&e.id));
+            return Err(at(
+                line,
+                1,
+                format!(
+                    "account {} is listed twice (first at line {})",
+                    e.id,
+                    line_of(&e.id)
+                ),
+            ));
         }
         if let Some(arn) = &e.role_arn {
-            let role_account = arn.split(':').nth(4).unwrap_or_default();
-            if !arn.starts_with("arn:") || !arn.contains(":role/") || role_account != e.id {
+            if let Err(why) = check_role_arn(arn, &e.id) {
                 return Err(at(
                     line_of(arn),
                     1,
-                    format!("role_arn `{arn}` is not a role of account {}", e.id),
+                    format!("role_arn `{}` {why}", arn.escape_debug()),
                 ));
             }
+        }
+        let name = e.name.iter().chain(e.tags.keys()).chain(e.tags.values());
+        if let Some(bad) = name.into_iter().find(|v| v.chars().any(char::is_control)) {
+            return Err(here(format!(
+                "account {}: `{}` holds a control character (a newline?): names and tags are one line of text",
+                e.id,
+                bad.escape_debug()
+            )));
         }
         for r in e.regions.iter().flatten() {
             if !is_region(r) && r != "all" {
@@ -213,8 +324,44 @@ mod tests {
             (
                 "a.toml",
                 "[[account]]\nid = \"111111111111\"\n\n[[account]]\nid = \"111111111111\"\n",
+                5,
+                "listed twice (first at line 2)",
+            ),
+            (
+                "a.yaml",
+                "accounts:\n  - id: \"111111111111\"\n  - id: '222222222222'\n  - id: 111111111111\n",
+                4,
+                "listed twice (first at line 2)",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:mars:iam::111111111111:role/x\"\n",
+                3,
+                "partition `mars`",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:sts::111111111111:role/x\"\n",
+                3,
+                "service `sts`",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/\"\n",
+                3,
+                "no valid role name",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/x\\ny\"\n",
+                3,
+                "control character",
+            ),
+            (
+                "a.toml",
+                "[[account]]\nid = \"111111111111\"\nname = \"prod\\n| injected |\"\n",
                 2,
-                "listed twice",
+                "control character",
             ),
             (
                 "a.toml",
