@@ -152,9 +152,17 @@ pub(super) fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let started = Instant::now();
     let report = match &args.inventory {
+        Some(file) if !file.is_dir() => anyhow::bail!(
+            "--inventory {} is one account's inventory: --account, --shard, --org and --accounts choose among many (give a directory of inventories, `collect --org -o DIR`)",
+            file.display()
+        ),
+        Some(dir) if args.org.org || args.org.accounts.is_some() => anyhow::bail!(
+            "--inventory {} judges the inventories in the directory: --org and --accounts list accounts to collect live (select inventories with --account ID)",
+            dir.display()
+        ),
         Some(dir) => {
             let judge = judge(&args, &[])?;
-            org::run::judge_dir(dir, &judge, args.org.shard)?
+            org::run::judge_dir(dir, &judge, args.org.shard, &args.org.only)?
         }
         None => live(&args)?,
     };

@@ -313,7 +313,11 @@ pub fn judge_dir(
     dir: &std::path::Path,
     judge: &Judge,
     shard: Option<super::Shard>,
+    only: &[String],
 ) -> anyhow::Result<OrgReport> {
+    if let Some(bad) = only.iter().find(|id| !super::accounts::is_account_id(id)) {
+        return Err(super::PlanError::NotAnId(bad.clone()).into());
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -325,7 +329,7 @@ pub fn judge_dir(
     }
     // The accounts are named by their inventories' files (`<account>.json`), so a shard can
     // take its share without reading the others.
-    let ids: Vec<String> = files
+    let mut ids: Vec<String> = files
         .iter()
         .map(|f| {
             f.file_stem()
@@ -333,6 +337,20 @@ pub fn judge_dir(
                 .unwrap_or_default()
         })
         .collect();
+    if !only.is_empty() {
+        // `--account`: those accounts' inventories, every one of which must be there.
+        if let Some(missing) = only.iter().find(|id| !ids.contains(id)) {
+            anyhow::bail!(
+                "--account {missing}: {} holds no inventory of it (it holds {})",
+                dir.display(),
+                ids.join(", ")
+            );
+        }
+        let keep: Vec<bool> = ids.iter().map(|id| only.contains(id)).collect();
+        let mut k = keep.iter();
+        files.retain(|_| *k.next().unwrap_or(&false));
+        ids.retain(|id| only.contains(id));
+    }
     let count = shard.map_or(1, |s| s.count);
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let assigned = super::shard::assign(&refs, count);
