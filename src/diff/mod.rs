@@ -89,17 +89,33 @@ fn kind_of(path: &Path) -> Result<(&'static str, String), DiffError> {
         path: path.display().to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let text = crate::text::utf8(bytes).map_err(|e| {
+        err(format!(
+            "line {}, column {}: {}",
+            e.line, e.column, e.message
+        ))
+    })?;
+    /// What says which kind of file it is; every other value is skipped unbuilt.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        schema_version: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        version: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        findings: Option<serde::de::IgnoredAny>,
+    }
+    let v: Probe = serde_json::from_str(&text).map_err(|e| {
         err(format!(
             "not JSON (line {}, column {}): {e}",
             e.line(),
             e.column()
         ))
     })?;
-    if v.get("schema_version").is_some() {
+    if v.schema_version.is_some() {
         Ok(("inventory", text))
-    } else if v.get("version").is_some() && v.get("findings").is_some() {
+    } else if v.version.is_some() && v.findings.is_some() {
         Ok(("report", text))
     } else {
         Err(err(

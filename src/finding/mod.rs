@@ -324,6 +324,17 @@ pub enum RuleStatus {
     NotEvaluated,
 }
 
+impl RuleStatus {
+    /// The name written (`not_evaluated`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleStatus::Passed => "passed",
+            RuleStatus::Failed => "failed",
+            RuleStatus::NotEvaluated => "not_evaluated",
+        }
+    }
+}
+
 /// One rule's result, with everything a report needs to describe the rule (SARIF's
 /// `reportingDescriptor`, a Markdown summary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

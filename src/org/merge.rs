@@ -6,11 +6,26 @@
 //! account list, shard count or `--run-id`), a shard given twice, a shard missing, an account
 //! in two reports, an account of the run in none. A merged report that quietly lacked a shard
 //! would look clean for the accounts it never held.
+//!
+//! A shard's report is untrusted input (it comes back from another job, an artifact store):
+//! nothing it says about itself is believed. Every account's summary, every rule's status and
+//! count, and the run's totals are recomputed from the findings, rule results and gaps, and a
+//! report whose stated counts disagree is refused; so are shard numbers outside 1..n, an
+//! account not in the run's list or held by a shard it is not assigned to, a report of
+//! another account under an account's entry, and a finding or rule given twice. The merged
+//! report's counts (and so its exit code) are always those of its findings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::Shard;
-use crate::report::org::{OrgReport, RunInfo};
+use crate::finding::RuleStatus;
+use crate::report::org::{AccountReport, AccountStatus, OrgReport, OrgSummary, RunInfo};
+use crate::report::Summary;
+use crate::text::json_position;
+use crate::text::JsonStep::{self, Index, Key};
+
+/// What is wrong, and where in the report's JSON.
+pub type Located = (String, Vec<JsonStep<'static>>);
 
 /// Why reports cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +75,14 @@ pub enum MergeError {
         /// The other.
         b: String,
     },
+    /// A report that contradicts itself or the run.
+    #[error("{file}: {what}: refused (a shard's report is checked, never believed)")]
+    Inconsistent {
+        /// The file.
+        file: String,
+        /// What does not hold.
+        what: String,
+    },
     /// An account of the run in no report.
     #[error("account {account} of run {run} is in no report given (shard {shard} should hold it)")]
     Lost {
@@ -70,6 +93,193 @@ pub enum MergeError {
         /// The shards of the report that should hold it.
         shard: String,
     },
+}
+
+/// What a report of a run must satisfy on its own: its shards are of the run, its accounts
+/// are the run's and its shards', each account's report is of that account and says what its
+/// findings, rules and gaps make, and its totals are the sums of its accounts.
+pub fn consistent(r: &OrgReport) -> Result<(), Located> {
+    let run = &r.run;
+    if !(1..=1000).contains(&run.shard_count) {
+        return Err((
+            format!("shard count {} is outside 1..=1000", run.shard_count),
+            vec![Key("run"), Key("shard_count")],
+        ));
+    }
+    if run.shards.is_empty() {
+        return Err((
+            "it names no shard".to_owned(),
+            vec![Key("run"), Key("shards")],
+        ));
+    }
+    if let Some((i, s)) = run
+        .shards
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.count != run.shard_count || !(1..=s.count).contains(&s.index))
+    {
+        return Err((
+            format!(
+                "shard {s} is not a shard of a run of {} shard(s)",
+                run.shard_count
+            ),
+            vec![Key("run"), Key("shards"), Index(i)],
+        ));
+    }
+    let mut listed: HashMap<&str, usize> = HashMap::with_capacity(run.accounts.len());
+    for (i, a) in run.accounts.iter().enumerate() {
+        if listed.insert(a.as_str(), i).is_some() {
+            return Err((
+                format!("account {a} is listed twice in the run"),
+                vec![Key("run"), Key("accounts"), Index(i)],
+            ));
+        }
+    }
+    let ids: Vec<&str> = run.accounts.iter().map(String::as_str).collect();
+    let assigned = super::shard::assign(&ids, run.shard_count);
+    let mut seen = HashSet::new();
+    for (ai, a) in r.accounts.iter().enumerate() {
+        let here = |what: String| (what, vec![Key("accounts"), Index(ai)]);
+        let Some(&i) = listed.get(a.account_id.as_str()) else {
+            return Err(here(format!(
+                "account {} is not an account of the run",
+                a.account_id
+            )));
+        };
+        if !seen.insert(a.account_id.as_str()) {
+            return Err(here(format!("account {} is given twice", a.account_id)));
+        }
+        let home = Shard {
+            index: assigned[i],
+            count: run.shard_count,
+        };
+        match a.shard {
+            Some(s) if s != home || !run.shards.contains(&s) => {
+                return Err(here(format!(
+                    "account {} is marked as scanned by shard {s}; it belongs to shard {home}",
+                    a.account_id
+                )))
+            }
+            None if run.shard_count > 1 => {
+                return Err(here(format!("account {} names no shard", a.account_id)))
+            }
+            _ if !run.shards.contains(&home) => {
+                return Err(here(format!(
+                    "account {} belongs to shard {home}, which this report does not hold",
+                    a.account_id
+                )))
+            }
+            _ => {}
+        }
+        if a.report.account_id != a.account_id {
+            return Err(here(format!(
+                "the entry of account {} holds a report of account {}",
+                a.account_id, a.report.account_id
+            )));
+        }
+        account_consistent(a).map_err(|(what, inner)| {
+            let mut path = vec![Key("accounts"), Index(ai), Key("report")];
+            path.extend(inner);
+            (format!("account {}: {what}", a.account_id), path)
+        })?;
+    }
+    let totals = OrgSummary::of(&r.accounts);
+    if totals != r.summary {
+        return Err((
+            format!(
+                "its totals are not the sums of its accounts (it says {} finding(s), {} not evaluated, {} incomplete account(s); its accounts make {}, {}, {})",
+                r.summary.total.findings.values().sum::<usize>(),
+                r.summary.total.not_evaluated,
+                r.summary.incomplete,
+                totals.total.findings.values().sum::<usize>(),
+                totals.total.not_evaluated,
+                totals.incomplete
+            ),
+            vec![Key("summary")],
+        ));
+    }
+    Ok(())
+}
+
+/// One account's report says what its findings, rules and gaps make.
+fn account_consistent(a: &AccountReport) -> Result<(), Located> {
+    let report = &a.report;
+    let mut fingerprints = HashSet::with_capacity(report.findings.len());
+    let mut per_rule: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        if !fingerprints.insert(f.fingerprint.as_str()) {
+            return Err((
+                format!("finding {} is given twice", f.fingerprint),
+                vec![Key("findings"), Index(i)],
+            ));
+        }
+        if f.carried_over.is_none() {
+            *per_rule.entry(f.policy_id.as_str()).or_default() += 1;
+        }
+    }
+    let mut rules = HashSet::with_capacity(report.rules.len());
+    for (i, r) in report.rules.iter().enumerate() {
+        let here = |what: String| (what, vec![Key("rules"), Index(i)]);
+        if !rules.insert(r.id.as_str()) {
+            return Err(here(format!("rule {} is given twice", r.id)));
+        }
+        let count = per_rule.get(r.id.as_str()).copied().unwrap_or(0);
+        let status = match (count, &r.reason) {
+            (0, None) => RuleStatus::Passed,
+            (0, Some(_)) => RuleStatus::NotEvaluated,
+            _ => RuleStatus::Failed,
+        };
+        let incomplete = status == RuleStatus::Failed && r.reason.is_some();
+        if r.findings != count || r.status != status || r.incomplete != incomplete {
+            return Err(here(format!(
+                "rule {} says {} with {} finding(s); its findings make it {} with {count}",
+                r.id,
+                r.status.as_str(),
+                r.findings,
+                status.as_str()
+            )));
+        }
+    }
+    if let Some((i, f)) = report
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| !rules.contains(f.policy_id.as_str()))
+    {
+        return Err((
+            format!(
+                "finding {} is of rule {}, which the report does not list",
+                f.fingerprint, f.policy_id
+            ),
+            vec![Key("findings"), Index(i)],
+        ));
+    }
+    if a.status == AccountStatus::Unreadable
+        && report
+            .rules
+            .iter()
+            .any(|r| r.status != RuleStatus::NotEvaluated)
+    {
+        return Err((
+            "it is unreadable, yet some of its rules were evaluated".to_owned(),
+            vec![Key("rules")],
+        ));
+    }
+    let summary = Summary::of(&report.rules, &report.findings, &report.gaps);
+    if summary != report.summary {
+        return Err((format!(
+            "its summary says {} finding(s), {} passed, {} not evaluated, complete {}; its findings, rules and gaps make {}, {}, {}, {}",
+            report.summary.findings.values().sum::<usize>(),
+            report.summary.passed,
+            report.summary.not_evaluated,
+            report.summary.complete,
+            summary.findings.values().sum::<usize>(),
+            summary.passed,
+            summary.not_evaluated,
+            summary.complete
+        ), vec![Key("summary")]));
+    }
+    Ok(())
 }
 
 /// Merges `reports` (file name, report) of one run.
@@ -99,6 +309,13 @@ pub fn merge(reports: Vec<(String, OrgReport)>) -> Result<OrgReport, MergeError>
                 first: first_file,
                 expected: run.id,
             });
+        }
+        if let Err((what, path)) = consistent(&r) {
+            let at = std::fs::read(&file)
+                .ok()
+                .and_then(|bytes| json_position(&bytes, &path))
+                .map_or(file.clone(), |(l, c)| format!("{file}:{l}:{c}"));
+            return Err(MergeError::Inconsistent { file: at, what });
         }
         for s in &r.run.shards {
             if let Some(other) = shards.insert(*s, file.clone()) {
@@ -152,4 +369,216 @@ pub fn merge(reports: Vec<(String, OrgReport)>) -> Result<OrgReport, MergeError>
         ..run
     };
     Ok(OrgReport::new(merged, accounts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::org::AccountReport;
+    use crate::report::testing::synthetic;
+
+    /// A deterministic pseudo-random sequence (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+        }
+    }
+
+    /// An account's report with `findings` findings (some waived), consistent with itself.
+    fn account(id: &str, findings: usize, waived: usize, shard: Option<Shard>) -> AccountReport {
+        let mut report = synthetic(findings);
+        report.account_id = id.to_owned();
+        for f in report.findings.iter_mut().take(waived) {
+            f.waived = Some(crate::finding::Waived {
+                reason: "r".into(),
+                owner: "o".into(),
+                expires: "2099-01-01".into(),
+            });
+        }
+        report.rules[0].status = if findings == 0 {
+            RuleStatus::Passed
+        } else {
+            RuleStatus::Failed
+        };
+        report.summary = Summary::of(&report.rules, &report.findings, &report.gaps);
+        AccountReport {
+            account_id: id.to_owned(),
+            name: id.to_owned(),
+            tags: BTreeMap::new(),
+            status: AccountStatus::Scanned,
+            error: None,
+            shard,
+            api_calls: 0,
+            report,
+        }
+    }
+
+    /// The shard reports of a run of `accounts` (id, findings, waived) over `count` shards.
+    fn shards(accounts: &[(String, usize, usize)], count: u32) -> Vec<(String, OrgReport)> {
+        let ids: Vec<&str> = accounts.iter().map(|a| a.0.as_str()).collect();
+        let assigned = crate::org::shard::assign(&ids, count);
+        let mut all: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+        all.sort();
+        (1..=count)
+            .map(|index| {
+                let shard = Shard { index, count };
+                let mine = accounts
+                    .iter()
+                    .zip(&assigned)
+                    .filter(|(_, s)| **s == index)
+                    .map(|((id, n, w), _)| account(id, *n, *w, (count > 1).then_some(shard)))
+                    .collect();
+                let run = RunInfo {
+                    id: "run".into(),
+                    source: "test".into(),
+                    accounts: all.clone(),
+                    skipped: vec![],
+                    shard_count: count,
+                    shards: vec![shard],
+                };
+                (format!("shard-{index}.json"), OrgReport::new(run, mine))
+            })
+            .collect()
+    }
+
+    /// Totals recomputed from the accounts' findings, rules and gaps alone.
+    fn recomputed(r: &OrgReport) -> OrgSummary {
+        let mut accounts = r.accounts.clone();
+        for a in &mut accounts {
+            let rep = &a.report;
+            a.report.summary = Summary::of(&rep.rules, &rep.findings, &rep.gaps);
+        }
+        OrgSummary::of(&accounts)
+    }
+
+    fn random_run(rng: &mut Rng) -> (Vec<(String, usize, usize)>, u32) {
+        let n = 1 + rng.below(12) as usize;
+        let accounts = (0..n)
+            .map(|i| {
+                let findings = rng.below(5) as usize;
+                let waived = rng.below(findings as u64 + 1) as usize;
+                (
+                    format!("{:012}", 100_000_000_000u64 + i as u64 * 7919),
+                    findings,
+                    waived,
+                )
+            })
+            .collect();
+        (accounts, 1 + rng.below(4) as u32)
+    }
+
+    #[test]
+    fn merged_counts_are_always_those_of_the_findings() {
+        let mut rng = Rng(0x5eed_1234_abcd_0001);
+        for _ in 0..200 {
+            let (accounts, count) = random_run(&mut rng);
+            let merged = merge(shards(&accounts, count)).unwrap();
+            assert_eq!(merged.summary, recomputed(&merged));
+            let findings: usize = accounts.iter().map(|a| a.1 - a.2).sum();
+            assert_eq!(
+                merged.summary.total.findings.values().sum::<usize>(),
+                findings
+            );
+        }
+    }
+
+    #[test]
+    fn a_shard_that_misstates_its_counts_or_its_place_is_refused() {
+        type Edit = fn(&mut OrgReport);
+        let edits: [(&str, Edit, &str); 9] = [
+            (
+                "zeroed account summary",
+                |r| r.accounts[0].report.summary.findings.clear(),
+                "its summary says",
+            ),
+            (
+                "zeroed run totals",
+                |r| r.summary.total.findings.clear(),
+                "not the sums of its accounts",
+            ),
+            (
+                "a rule said to pass",
+                |r| r.accounts[0].report.rules[0].status = RuleStatus::Passed,
+                "rule AA-NET-001 says passed",
+            ),
+            (
+                "a finding twice",
+                |r| {
+                    let f = r.accounts[0].report.findings[0].clone();
+                    r.accounts[0].report.findings.push(f);
+                },
+                "is given twice",
+            ),
+            (
+                "shard 7 of 2",
+                |r| r.run.shards = vec![Shard { index: 7, count: 2 }],
+                "not a shard of a run of 2",
+            ),
+            (
+                "shard 0 of 2",
+                |r| r.run.shards = vec![Shard { index: 0, count: 2 }],
+                "not a shard of a run of 2",
+            ),
+            (
+                "an account outside the run",
+                |r| r.accounts[0].account_id = "999999999999".into(),
+                "not an account of the run",
+            ),
+            (
+                "another account's report",
+                |r| r.accounts[0].report.account_id = "999999999999".into(),
+                "holds a report of account",
+            ),
+            (
+                "an account of the other shard",
+                |r| {
+                    let other = Shard {
+                        index: 3 - r.run.shards[0].index,
+                        count: 2,
+                    };
+                    r.accounts[0].shard = Some(other);
+                },
+                "it belongs to shard",
+            ),
+        ];
+        let accounts: Vec<(String, usize, usize)> = (0..6)
+            .map(|i| (format!("{:012}", 200_000_000_000u64 + i * 31), 2, 0))
+            .collect();
+        for (name, edit, expected) in edits {
+            let mut reports = shards(&accounts, 2);
+            edit(&mut reports[0].1);
+            let e = merge(reports).expect_err(name).to_string();
+            assert!(e.contains(expected), "{name}: {e}");
+            assert!(e.starts_with("shard-1.json"), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn no_tampered_merge_of_a_run_with_findings_exits_clean() {
+        // Edited counts: either refused, or (never) a merged run whose counts hide findings.
+        let mut rng = Rng(0x5eed_0000_0000_0042);
+        for _ in 0..100 {
+            let (accounts, count) = random_run(&mut rng);
+            let mut reports = shards(&accounts, count);
+            let i = rng.below(reports.len() as u64) as usize;
+            let r = &mut reports[i].1;
+            if r.accounts.is_empty() {
+                continue;
+            }
+            let a = rng.below(r.accounts.len() as u64) as usize;
+            r.accounts[a].report.summary.findings.clear();
+            r.summary = OrgSummary::of(&r.accounts);
+            match merge(reports) {
+                Err(_) => {}
+                Ok(m) => {
+                    assert_eq!(m.summary, recomputed(&m));
+                }
+            }
+        }
+    }
 }

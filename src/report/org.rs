@@ -187,8 +187,12 @@ impl OrgReport {
 
     /// Reads an organization report (`scan --org --format json`, a shard's, `merge`'s).
     pub fn load(path: &std::path::Path) -> Result<OrgReport, ReportError> {
-        let (text, display) = super::read_text(path)?;
-        OrgReport::from_json(&text, &display)
+        let mut report: OrgReport = super::load_checked(path, true)?;
+        let origin = path.display().to_string();
+        for a in &mut report.accounts {
+            super::check_findings(&mut a.report.findings, &origin)?;
+        }
+        Ok(report)
     }
 
     /// Parses an organization report; `origin` names it in errors.
