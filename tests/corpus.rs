@@ -1,13 +1,16 @@
 //! The bad-input corpus (tests/corpus/, written by tests/corpus/make.py, plus large files made
-//! here): every malformed inventory, archaudit.toml, policy, plan and baseline makes archaudit
-//! exit 3 with an error naming the file and the position (or, for a property of the whole file
-//! such as its version, saying which), within seconds, without a panic or abort, and without
-//! leaving an output file behind.
+//! here): every malformed inventory, archaudit.toml, policy, plan, baseline, Terraform state,
+//! accounts file and shard report makes archaudit exit 3 with an error naming the file and the
+//! position (or, for a property of the whole file such as its version, saying which), without
+//! a panic or abort, and without leaving an output file behind. No test here asserts elapsed
+//! time (a busy machine would fail it); the 60-second kill only keeps a hang from stalling
+//! the suite, and how fast large hostile inputs are refused is measured by
+//! `scripts/bench-untrusted.sh` (docs/performance.md).
 
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Errors about the file as a whole (its version, its kind, its account): no position applies.
 const WHOLE_FILE: &[&str] = &[
@@ -19,6 +22,8 @@ const WHOLE_FILE: &[&str] = &[
     "not a Terraform state",
     "is not an organization report",
     "details do not fit fix",
+    "is not an archaudit plan",
+    "it has no `version`",
 ];
 
 fn files(kind: &str) -> Vec<PathBuf> {
@@ -32,14 +37,12 @@ fn files(kind: &str) -> Vec<PathBuf> {
 
 /// Runs archaudit on one bad input; returns what is wrong with how it failed, if anything.
 fn check(file: &Path, args: &[&str], out_file: &Path, named: &str) -> Option<String> {
-    let started = Instant::now();
     let run = support::archaudit("http://127.0.0.1:1")
         .current_dir(support::root())
         .args(args)
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    let took = started.elapsed();
     let stderr = String::from_utf8_lossy(&run.stderr);
     let name = file.file_name().unwrap().to_string_lossy();
     let mut problems = Vec::new();
@@ -48,9 +51,6 @@ fn check(file: &Path, args: &[&str], out_file: &Path, named: &str) -> Option<Str
     }
     if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
         problems.push("panic".to_owned());
-    }
-    if took > Duration::from_secs(20) {
-        problems.push(format!("took {took:?}"));
     }
     if !stderr.contains(named) {
         problems.push("the error does not name the file".to_owned());
@@ -195,7 +195,6 @@ fn a_large_hostile_inventory_is_refused_quickly() {
     }
     text.push_str("0]}");
     std::fs::write(&path, &text).unwrap();
-    let started = Instant::now();
     let run = assert_cmd::Command::cargo_bin("archaudit")
         .unwrap()
         .args(["scan", "--inventory", path.to_str().unwrap()])
@@ -205,9 +204,36 @@ fn a_large_hostile_inventory_is_refused_quickly() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("unknown field `junk`"), "{stderr}");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
+}
+
+#[test]
+fn large_non_reports_given_to_merge_are_refused_at_their_first_byte_or_key() {
+    // 50 MB each: zeros, and an object whose first key holds a long array. Neither is held
+    // as a JSON tree: the first is refused at its first byte, the second by the streaming
+    // probe (no `version`), and both name the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let zeros = tmp.path().join("zeros.json");
+    std::fs::write(&zeros, vec![0u8; 50 << 20]).unwrap();
+    let object = tmp.path().join("object.json");
+    let mut text = String::from("{\"junk\": [");
+    while text.len() < 50 << 20 {
+        text.push_str("[1, 2, 3, \"xxxxxxxxxxxxxxxx\"],");
+    }
+    text.push_str("0]}");
+    std::fs::write(&object, &text).unwrap();
+    for (file, expected) in [
+        (&zeros, "expected a JSON object"),
+        (&object, "it has no `version`"),
+    ] {
+        let run = assert_cmd::Command::cargo_bin("archaudit")
+            .unwrap()
+            .args(["merge", file.to_str().unwrap()])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
 }

@@ -343,7 +343,7 @@ pub fn merge(reports: Vec<(String, OrgReport)>) -> Result<OrgReport, MergeError>
         .filter(|s| !shards.contains_key(s))
         .collect();
     if !missing.is_empty() {
-        let given: Vec<String> = shards.keys().map(Shard::to_string).collect();
+        let given: Vec<String> = shards.iter().map(|(s, f)| format!("{s} in {f}")).collect();
         return Err(MergeError::Missing {
             missing,
             given: given.join(", "),

@@ -165,6 +165,28 @@ def plans():
         "kind": "fix", "steps": [{"action": "delete_everything", "region": "us-east-1", "api_call": "x", "cli": "x", "permission": "x", "blast_radius": "x"}]}]}))
     w("deep-nesting", '{"version": 1, "entries": ' + "[" * 100000 + "]" * 100000 + "}")
     w("an-inventory", REF_TEXT)
+    # Hand-edited plans (docs/fix.md, "A saved plan is a request"): refused when read, before
+    # any call.
+    resource = {"arn": "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/archaudit-app", "id": "/ecs/archaudit-app",
+                "type": "aws.logs.log_group", "region": "us-east-1", "account_id": "123456789012"}
+    step = {"action": "put_retention", "log_group": "/ecs/archaudit-app", "days": 30, "region": "us-east-1",
+            "api_call": 'logs:PutRetentionPolicy(days=30, log_group="/ecs/archaudit-app")',
+            "cli": "aws logs put-retention-policy --log-group-name /ecs/archaudit-app --retention-in-days 30",
+            "permission": "logs:PutRetentionPolicy", "blast_radius": "log events older than the retention are deleted"}
+    fix = {"fingerprint": "f" * 32, "policy_id": "AA-MON-002", "severity": "medium", "message": "m",
+           "resource": resource, "kind": "fix", "steps": [step]}
+    manual = {**fix, "kind": "manual", "steps": [], "manual": {"reason": "r"}}
+    with_entries = lambda *e: json.dumps({**plan, "entries": list(e)}, indent=2)
+    w("version-string", json.dumps({**plan, "version": "1"}, indent=2))
+    w("account-not-an-id", json.dumps({**plan, "account_id": "123456789012; rm -rf /"}, indent=2))
+    w("unknown-top-level-key", json.dumps({**plan, "apply_anyway": True}, indent=2))
+    w("step-retargeted-text-kept", with_entries({**fix, "steps": [{"action": "delete_listener", "region": "us-east-1",
+        "listener_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2",
+        **{k: step[k] for k in ("api_call", "cli", "permission", "blast_radius")}}]}))
+    w("step-days-99999", with_entries({**fix, "steps": [{**step, "days": 99999}]}))
+    w("step-unknown-key", with_entries({**fix, "steps": [{**step, "force": True}]}))
+    w("entry-twice", with_entries(manual, manual))
+    w("fix-without-steps", with_entries({**fix, "steps": []}))
 
 
 def baselines():
@@ -209,6 +231,10 @@ def tfstates():
     w("a-sarif-log", json.dumps({"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}))
     w("a-json-array", "[]")
     w("deep-nesting", '{"version": 4, "resources": ' + "[" * 100000 + "]" * 100000 + "}")
+    w("duplicate-address", json.dumps({**state, "resources": state["resources"] * 2}, indent=2))
+    subnet = {"mode": "managed", "type": "aws_subnet", "name": "public", "provider": "p",
+              "instances": [{"index_key": 0, "attributes": {"id": "subnet-1"}}, {"index_key": 0, "attributes": {"id": "subnet-2"}}]}
+    w("duplicate-index-key", json.dumps({**state, "resources": state["resources"] + [subnet]}, indent=2))
     d = lambda n, t: write("driftignore", n + ".driftignore", t)
     d("no-colon", "# kinds and ids\niam.roles\n")
     d("unknown-kind", "ec2.vpcs:*\nec2.nothing:*\n")
@@ -237,6 +263,13 @@ def accounts():
     t("bom", b"\xef\xbb\xbf" + good.encode())
     t("utf16", b"\xff\xfe" + good.encode("utf-16-le"))
     t("deep-nesting", "x = " + "[" * 100000 + "]" * 100000 + "\n")
+    t("role-partition-unknown", good + 'role_arn = "arn:aws-mars:iam::111111111111:role/archaudit-readonly"\n')
+    t("role-of-another-service", good + 'role_arn = "arn:aws:sts::111111111111:role/archaudit-readonly"\n')
+    t("role-without-name", good + 'role_arn = "arn:aws:iam::111111111111:role/"\n')
+    t("role-with-newline", good + 'role_arn = "arn:aws:iam::111111111111:role/x\\ny"\n')
+    t("name-with-newline", '[[account]]\nid = "111111111111"\nname = "prod\\n| forged row |"\n')
+    many = "".join(f'[[account]]\nid = "{100000000000 + i}"\n\n' for i in range(200))
+    t("duplicate-at-the-end", many + '[[account]]\nid = "100000000007"\n')
     y("not-yaml", "accounts:\n  - id: [\n")
     y("id-not-a-scalar", "accounts:\n  - id: {a: 1}\n")
     y("unknown-key", 'accounts:\n  - id: "111111111111"\n    colour: red\n')
@@ -271,6 +304,22 @@ def orgreports():
             f["details"] = {"retention_days": 30}
     w("finding-details-renamed", json.dumps(bad))
     w("deep-nesting", '{"version": 2, "kind": "organization", "accounts": ' + "[" * 100000 + "]" * 100000 + "}")
+    # Shards that misstate themselves (docs/org.md, "merge recomputes").
+    def edited(name, change):
+        r = json.loads(text)
+        change(r)
+        w(name, json.dumps(r, indent=1))
+    def zero_counts(r):
+        r["summary"]["findings"] = {}
+        r["accounts"][0]["report"]["summary"]["findings"] = {}
+    edited("counts-zeroed", zero_counts)
+    edited("totals-zeroed", lambda r: r["summary"].update(findings={}))
+    edited("finding-twice", lambda r: r["accounts"][0]["report"]["findings"].append(r["accounts"][0]["report"]["findings"][0]))
+    edited("rule-said-to-pass", lambda r: r["accounts"][0]["report"]["rules"][[x["status"] for x in r["accounts"][0]["report"]["rules"]].index("failed")].update(status="passed", findings=0))
+    edited("shard-7-of-2", lambda r: r["run"].update(shard_count=2, shards=[{"index": 7, "count": 2}]))
+    edited("shard-0-of-2", lambda r: r["run"].update(shard_count=2, shards=[{"index": 0, "count": 2}]))
+    edited("account-outside-the-run", lambda r: r["accounts"][0].update(account_id="999999999999"))
+    edited("report-of-another-account", lambda r: r["accounts"][0]["report"].update(account_id="999999999999"))
 
 
 if __name__ == "__main__":
