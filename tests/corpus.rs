@@ -183,7 +183,7 @@ fn every_bad_input_is_refused_with_its_file_and_position() {
 }
 
 #[test]
-fn a_large_hostile_inventory_is_refused_quickly() {
+fn a_large_hostile_inventory_is_refused_at_its_unknown_key() {
     // 50 MB: an unknown key holding a long array, after a valid header. The version is probed
     // without building a JSON tree, and the typed parse stops at the unknown key.
     let tmp = tempfile::tempdir().unwrap();
@@ -210,7 +210,7 @@ fn a_large_hostile_inventory_is_refused_quickly() {
 fn large_non_reports_given_to_merge_are_refused_at_their_first_byte_or_key() {
     // 50 MB each: zeros, and an object whose first key holds a long array. Neither is held
     // as a JSON tree: the first is refused at its first byte, the second by the streaming
-    // probe (no `version`), and both name the file.
+    // probe (no `kind`, no `version`), and both name the file.
     let tmp = tempfile::tempdir().unwrap();
     let zeros = tmp.path().join("zeros.json");
     std::fs::write(&zeros, vec![0u8; 50 << 20]).unwrap();
@@ -223,7 +223,7 @@ fn large_non_reports_given_to_merge_are_refused_at_their_first_byte_or_key() {
     std::fs::write(&object, &text).unwrap();
     for (file, expected) in [
         (&zeros, "expected a JSON object"),
-        (&object, "it has no `version`"),
+        (&object, "not an organization report"),
     ] {
         let run = assert_cmd::Command::cargo_bin("archaudit")
             .unwrap()

@@ -470,3 +470,58 @@ fn an_account_unreadable_tonight_carries_last_nights_findings_and_keeps_its_aler
         .collect();
     assert!(before.is_subset(&results), "{before:?} vs {results:?}");
 }
+
+#[test]
+fn account_over_a_directory_of_inventories_selects_or_is_refused_never_ignored() {
+    let dir = inventories();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_file = tmp.path().join("r.json");
+    let out = scan_dir(dir.path(), &["--account", DRIFTED], &out_file);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_of(&out_file);
+    let accounts: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, vec![DRIFTED]);
+    assert_eq!(report["run"]["accounts"], serde_json::json!([DRIFTED]));
+    // An account without an inventory there, a malformed id, a single inventory file, and the
+    // flags that list accounts to collect live: refused, naming what is wrong.
+    let fixture = support::root().join("fixtures/reference.json");
+    let cases: [(Vec<&str>, &str); 4] = [
+        (
+            vec!["--account", "999999999999"],
+            "holds no inventory of it",
+        ),
+        (vec!["--account", "nope"], "`nope` is not an account id"),
+        (
+            vec!["--accounts", "a.toml"],
+            "--org and --accounts list accounts",
+        ),
+        (vec!["--org"], "--org and --accounts list accounts"),
+    ];
+    for (extra, expected) in cases {
+        let out = scan_dir(dir.path(), &extra, &out_file);
+        assert_eq!(out.status.code(), Some(3), "{extra:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{extra:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = run(&[
+        "scan",
+        "--inventory",
+        fixture.to_str().unwrap(),
+        "--account",
+        CLEAN,
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("is one account's inventory"),
+        "{}",
+        stderr(&out)
+    );
+}

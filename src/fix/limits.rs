@@ -21,128 +21,12 @@ pub const RETENTION_DAYS: &[i32] = &[
 /// ECS: tasks per service.
 pub const MAX_TASKS: i32 = 5000;
 
-type Check = Result<(), String>;
+mod shapes;
 
-fn fail(what: String) -> Check {
-    Err(what)
-}
-
-/// `value` is `prefix` followed by 1–32 lowercase letters or digits (`sg-0a1b…`; AWS's are
-/// hexadecimal, the check only needs to keep anything but an id out).
-fn aws_id(what: &str, prefix: &str, value: &str) -> Check {
-    let ok = value.strip_prefix(prefix).is_some_and(|rest| {
-        (1..=32).contains(&rest.len())
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-    });
-    if ok {
-        Ok(())
-    } else {
-        fail(format!("{what} `{}` is not a {prefix}… id", shown(value)))
-    }
-}
-
-/// A value for an error message: control characters escaped, long values cut.
-fn shown(value: &str) -> String {
-    let mut s: String = value
-        .chars()
-        .take(80)
-        .collect::<String>()
-        .escape_debug()
-        .to_string();
-    if value.chars().count() > 80 {
-        s.push('…');
-    }
-    s
-}
-
-/// `value` has 1..=`max` characters, each ASCII alphanumeric or in `extra`.
-fn name(what: &str, value: &str, max: usize, extra: &str) -> Check {
-    let ok = (1..=max).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || extra.as_bytes().contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        fail(format!(
-            "{what} `{}` is not a valid name (1–{max} characters: letters, digits and `{extra}`)",
-            shown(value)
-        ))
-    }
-}
-
-/// An ARN of `service` (any service when empty) in a known partition, without whitespace,
-/// quotes or control characters.
-fn arn(what: &str, value: &str, service: &str) -> Check {
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let partitions = [
-        "aws",
-        "aws-cn",
-        "aws-us-gov",
-        "aws-iso",
-        "aws-iso-b",
-        "aws-iso-e",
-        "aws-iso-f",
-        "aws-eusc",
-    ];
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && partitions.contains(&parts[1])
-        && (service.is_empty() || parts[2] == service)
-        && !parts[5].is_empty()
-        && value.len() <= 2048
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"\"'`\\$;|&<>".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        let of = if service.is_empty() {
-            String::new()
-        } else {
-            format!(" of {service}")
-        };
-        fail(format!("{what} `{}` is not an ARN{of}", shown(value)))
-    }
-}
-
-fn cidr(what: &str, value: &str) -> Check {
-    match value.parse::<ipnet::IpNet>() {
-        Ok(n) if n.trunc() == n => Ok(()),
-        _ => fail(format!("{what} `{}` is not a network CIDR", shown(value))),
-    }
-}
-
-fn within(what: &str, value: i64, lo: i64, hi: i64, why: &str) -> Check {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        fail(format!("{what} {value} is outside {lo}..={hi} ({why})"))
-    }
-}
-
-fn cluster_and_service(cluster: &str, service: &str) -> Check {
-    name("cluster", cluster, 255, "-_")?;
-    name("service", service, 255, "-_")
-}
-
-/// `service/<cluster>/<service>`.
-fn scalable_resource(value: &str) -> Check {
-    match value
-        .strip_prefix("service/")
-        .and_then(|r| r.split_once('/'))
-    {
-        Some((c, s)) => cluster_and_service(c, s),
-        None => fail(format!(
-            "resource id `{}` is not service/<cluster>/<service>",
-            shown(value)
-        )),
-    }
-}
-
-const IAM_CHARS: &str = "+=,.@_-";
+use shapes::{
+    arn, aws_id, bucket_name, cidr, cluster_and_service, fail, name, scalable_resource, shown,
+    within, Check, IAM_CHARS,
+};
 
 fn ingress(group_id: &str, rule: &Ingress, spec: &Architecture) -> Check {
     aws_id("security group", "sg-", group_id)?;
@@ -256,46 +140,7 @@ impl Action {
                 aws_id("rule", "sgr-", rule_id)
             }
             AuthorizeIngress { group_id, rule } => ingress(group_id, rule, spec),
-            SetHttpsRedirect {
-                listener_arn,
-                port,
-                status,
-            } => {
-                arn("listener", listener_arn, "elasticloadbalancing")?;
-                let lb = &spec.load_balancer;
-                if *port != lb.https_port {
-                    return fail(format!(
-                        "redirect to port {port}: the documented HTTPS port is {}",
-                        lb.https_port
-                    ));
-                }
-                if *status != lb.redirect_status {
-                    return fail(format!(
-                        "redirect status `{}`: the documented one is {}",
-                        shown(status),
-                        lb.redirect_status
-                    ));
-                }
-                Ok(())
-            }
-            SetTlsPolicy {
-                listener_arn,
-                ssl_policy,
-                certificate_arn,
-            } => {
-                arn("listener", listener_arn, "elasticloadbalancing")?;
-                if !spec.load_balancer.tls_policies.contains(ssl_policy) {
-                    return fail(format!(
-                        "TLS policy `{}` is not a documented one ({})",
-                        shown(ssl_policy),
-                        spec.load_balancer.tls_policies.join(", ")
-                    ));
-                }
-                match certificate_arn {
-                    Some(c) => arn("certificate", c, "acm"),
-                    None => Ok(()),
-                }
-            }
+            SetHttpsRedirect { .. } | SetTlsPolicy { .. } => listener(self, spec),
             DeleteListener { listener_arn } => {
                 arn("listener", listener_arn, "elasticloadbalancing")
             }
@@ -304,179 +149,18 @@ impl Action {
                 bucket, algorithm, ..
             } => {
                 bucket_name(bucket)?;
-                if !spec.state_bucket.encryption.contains(algorithm) {
-                    return fail(format!(
-                        "encryption `{}` is not a documented one ({})",
-                        shown(algorithm),
-                        spec.state_bucket.encryption.join(", ")
-                    ));
-                }
-                Ok(())
+                one_of("encryption", algorithm, &spec.state_bucket.encryption)
             }
-            DetachRolePolicy { role, policy_arn } => {
-                name("role", role, 64, IAM_CHARS)?;
-                arn("policy", policy_arn, "iam")
-            }
-            DeleteRolePolicy { role, policy_name } => {
-                name("role", role, 64, IAM_CHARS)?;
-                name("policy", policy_name, 128, IAM_CHARS)
-            }
-            RestoreTrustPolicy { role, document } => {
-                name("role", role, 64, IAM_CHARS)?;
-                match document.get("Statement") {
-                    Some(serde_json::Value::Array(s)) if !s.is_empty() => Ok(()),
-                    _ => fail("the trust policy has no statements".to_owned()),
-                }
-            }
-            DeactivateAccessKey { user, key_id } => {
-                name("user", user, 64, IAM_CHARS)?;
-                let ok = (16..=128).contains(&key_id.len())
-                    && key_id
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-                if ok {
-                    Ok(())
-                } else {
-                    fail(format!("access key `{}` is not a key id", shown(key_id)))
-                }
-            }
+            DetachRolePolicy { .. }
+            | DeleteRolePolicy { .. }
+            | RestoreTrustPolicy { .. }
+            | DeactivateAccessKey { .. } => identity(self),
             PutAlarm { alarm: a } => alarm(a, spec),
-            PutRetention { log_group, days } => {
-                name("log group", log_group, 512, "._-/#")?;
-                if !RETENTION_DAYS.contains(days) {
-                    return fail(format!(
-                        "retention of {days} days is not a value CloudWatch Logs accepts"
-                    ));
-                }
-                let (lo, hi) = (
-                    i64::from(spec.logs.min_retention_days),
-                    i64::from(*spec.logs.max_retention_days.get_ref()),
-                );
-                within(
-                    "retention",
-                    i64::from(*days),
-                    lo,
-                    hi,
-                    "the documented bounds, in days",
-                )
-            }
-            SetNetworkConfiguration {
-                cluster,
-                service,
-                subnets,
-                security_groups,
-            } => {
-                cluster_and_service(cluster, service)?;
-                within(
-                    "subnets",
-                    subnets.len() as i64,
-                    1,
-                    16,
-                    "awsvpc configuration",
-                )?;
-                within(
-                    "security groups",
-                    security_groups.len() as i64,
-                    1,
-                    5,
-                    "awsvpc configuration",
-                )?;
-                for s in subnets {
-                    aws_id("subnet", "subnet-", s)?;
-                }
-                for g in security_groups {
-                    aws_id("security group", "sg-", g)?;
-                }
-                Ok(())
-            }
-            SetDesiredCount {
-                cluster,
-                service,
-                count,
-            } => {
-                cluster_and_service(cluster, service)?;
-                let min = i64::from(spec.ecs.min_desired_count);
-                within(
-                    "desired count",
-                    i64::from(*count),
-                    min,
-                    i64::from(MAX_TASKS),
-                    "the documented minimum and ECS's tasks per service",
-                )
-            }
-            EnableCircuitBreaker {
-                cluster,
-                service,
-                maximum_percent,
-                minimum_healthy_percent,
-            } => {
-                cluster_and_service(cluster, service)?;
-                if let Some(m) = maximum_percent {
-                    within(
-                        "maximum percent",
-                        i64::from(*m),
-                        100,
-                        2000,
-                        "ECS deployment configuration",
-                    )?;
-                }
-                if let Some(m) = minimum_healthy_percent {
-                    within(
-                        "minimum healthy percent",
-                        i64::from(*m),
-                        0,
-                        100,
-                        "ECS deployment configuration",
-                    )?;
-                }
-                Ok(())
-            }
-            RegisterScalableTarget {
-                resource_id,
-                min_capacity,
-                max_capacity,
-            } => {
-                scalable_resource(resource_id)?;
-                let min = i64::from(spec.ecs.min_desired_count);
-                within(
-                    "minimum capacity",
-                    i64::from(*min_capacity),
-                    min,
-                    i64::from(MAX_TASKS),
-                    "the documented minimum and ECS's tasks per service",
-                )?;
-                within(
-                    "maximum capacity",
-                    i64::from(*max_capacity),
-                    i64::from(*min_capacity),
-                    i64::from(MAX_TASKS),
-                    "at least the minimum",
-                )
-            }
-            PutScalingPolicy {
-                resource_id,
-                metric,
-                target_value,
-            } => {
-                scalable_resource(resource_id)?;
-                if !spec.ecs.autoscaling_metrics.contains(metric) {
-                    return fail(format!(
-                        "metric `{}` is not a documented scaling metric",
-                        shown(metric)
-                    ));
-                }
-                let percent = metric.ends_with("Utilization");
-                let ok = target_value.is_finite()
-                    && *target_value > 0.0
-                    && (!percent || *target_value <= 100.0);
-                if ok {
-                    Ok(())
-                } else {
-                    fail(format!(
-                        "target value {target_value} is not a valid target for {metric}"
-                    ))
-                }
-            }
+            PutRetention { log_group, days } => retention(log_group, *days, spec),
+            SetNetworkConfiguration { .. }
+            | SetDesiredCount { .. }
+            | EnableCircuitBreaker { .. } => ecs_service(self, spec),
+            RegisterScalableTarget { .. } | PutScalingPolicy { .. } => scaling(self, spec),
             ReleaseAddress { allocation_id } => aws_id("allocation", "eipalloc-", allocation_id),
             DeleteSecretPolicy { secret_arn } => arn("secret", secret_arn, "secretsmanager"),
             DisableSubnetPublicIp { subnet_id } => aws_id("subnet", "subnet-", subnet_id),
@@ -494,104 +178,210 @@ impl Action {
     }
 }
 
-fn bucket_name(b: &str) -> Check {
-    let ok = (3..=63).contains(&b.len())
-        && b.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-        && b.as_bytes()[0].is_ascii_alphanumeric()
-        && b.as_bytes()[b.len() - 1].is_ascii_alphanumeric();
-    if ok {
-        Ok(())
-    } else {
-        fail(format!("bucket `{}` is not a bucket name", shown(b)))
+/// `value` is one of the documented `allowed`.
+fn one_of(what: &str, value: &str, allowed: &[String]) -> Check {
+    if allowed.iter().any(|a| a == value) {
+        return Ok(());
+    }
+    fail(format!(
+        "{what} `{}` is not a documented one ({})",
+        shown(value),
+        allowed.join(", ")
+    ))
+}
+
+/// The HTTP listener's redirect, the HTTPS listener's TLS policy and certificate.
+fn listener(a: &Action, spec: &Architecture) -> Check {
+    let lb = &spec.load_balancer;
+    match a {
+        Action::SetHttpsRedirect {
+            listener_arn,
+            port,
+            status,
+        } => {
+            arn("listener", listener_arn, "elasticloadbalancing")?;
+            if *port != lb.https_port {
+                return fail(format!(
+                    "redirect to port {port}: the documented HTTPS port is {}",
+                    lb.https_port
+                ));
+            }
+            one_of(
+                "redirect status",
+                status,
+                std::slice::from_ref(&lb.redirect_status),
+            )
+        }
+        Action::SetTlsPolicy {
+            listener_arn,
+            ssl_policy,
+            certificate_arn,
+        } => {
+            arn("listener", listener_arn, "elasticloadbalancing")?;
+            one_of("TLS policy", ssl_policy, &lb.tls_policies)?;
+            certificate_arn
+                .as_deref()
+                .map_or(Ok(()), |c| arn("certificate", c, "acm"))
+        }
+        other => fail(format!("{} is not a listener change", other.permission())),
+    }
+}
+
+/// IAM: role and user names, policy ARNs and names, trust documents, access key ids.
+fn identity(a: &Action) -> Check {
+    match a {
+        Action::DetachRolePolicy { role, policy_arn } => {
+            name("role", role, 64, IAM_CHARS)?;
+            arn("policy", policy_arn, "iam")
+        }
+        Action::DeleteRolePolicy { role, policy_name } => {
+            name("role", role, 64, IAM_CHARS)?;
+            name("policy", policy_name, 128, IAM_CHARS)
+        }
+        Action::RestoreTrustPolicy { role, document } => {
+            name("role", role, 64, IAM_CHARS)?;
+            match document.get("Statement") {
+                Some(serde_json::Value::Array(s)) if !s.is_empty() => Ok(()),
+                _ => fail("the trust policy has no statements".to_owned()),
+            }
+        }
+        Action::DeactivateAccessKey { user, key_id } => {
+            name("user", user, 64, IAM_CHARS)?;
+            let ok = (16..=128).contains(&key_id.len())
+                && key_id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if ok {
+                Ok(())
+            } else {
+                fail(format!("access key `{}` is not a key id", shown(key_id)))
+            }
+        }
+        other => fail(format!("{} is not an IAM change", other.permission())),
+    }
+}
+
+/// A retention CloudWatch Logs accepts, within the documented bounds.
+fn retention(log_group: &str, days: i32, spec: &Architecture) -> Check {
+    name("log group", log_group, 512, "._-/#")?;
+    if !RETENTION_DAYS.contains(&days) {
+        return fail(format!(
+            "retention of {days} days is not a value CloudWatch Logs accepts"
+        ));
+    }
+    let lo = i64::from(spec.logs.min_retention_days);
+    let hi = i64::from(*spec.logs.max_retention_days.get_ref());
+    within(
+        "retention",
+        i64::from(days),
+        lo,
+        hi,
+        "the documented bounds, in days",
+    )
+}
+
+/// The service's network configuration, desired count and deployment configuration.
+fn ecs_service(a: &Action, spec: &Architecture) -> Check {
+    let tasks = |what: &str, n: i32| {
+        let min = i64::from(spec.ecs.min_desired_count);
+        let why = "the documented minimum and ECS's tasks per service";
+        within(what, i64::from(n), min, i64::from(MAX_TASKS), why)
+    };
+    match a {
+        Action::SetNetworkConfiguration {
+            cluster,
+            service,
+            subnets,
+            security_groups,
+        } => {
+            cluster_and_service(cluster, service)?;
+            within("subnets", subnets.len() as i64, 1, 16, "awsvpc")?;
+            within(
+                "security groups",
+                security_groups.len() as i64,
+                1,
+                5,
+                "awsvpc",
+            )?;
+            subnets
+                .iter()
+                .try_for_each(|s| aws_id("subnet", "subnet-", s))?;
+            security_groups
+                .iter()
+                .try_for_each(|g| aws_id("security group", "sg-", g))
+        }
+        Action::SetDesiredCount {
+            cluster,
+            service,
+            count,
+        } => {
+            cluster_and_service(cluster, service)?;
+            tasks("desired count", *count)
+        }
+        Action::EnableCircuitBreaker {
+            cluster,
+            service,
+            maximum_percent,
+            minimum_healthy_percent,
+        } => {
+            cluster_and_service(cluster, service)?;
+            let pct = |what: &str, v: &Option<i32>, lo: i64, hi: i64| {
+                v.map_or(Ok(()), |v| {
+                    within(what, i64::from(v), lo, hi, "ECS deployments")
+                })
+            };
+            pct("maximum percent", maximum_percent, 100, 2000)?;
+            pct("minimum healthy percent", minimum_healthy_percent, 0, 100)
+        }
+        other => fail(format!(
+            "{} is not an ECS service change",
+            other.permission()
+        )),
+    }
+}
+
+/// Application Auto Scaling: capacities within the documented minimum and ECS's limit, a
+/// documented metric and a target it can hold.
+fn scaling(a: &Action, spec: &Architecture) -> Check {
+    match a {
+        Action::RegisterScalableTarget {
+            resource_id,
+            min_capacity,
+            max_capacity,
+        } => {
+            scalable_resource(resource_id)?;
+            let (min, max) = (i64::from(*min_capacity), i64::from(*max_capacity));
+            let documented = i64::from(spec.ecs.min_desired_count);
+            let cap = i64::from(MAX_TASKS);
+            within(
+                "minimum capacity",
+                min,
+                documented,
+                cap,
+                "documented minimum, ECS limit",
+            )?;
+            within("maximum capacity", max, min, cap, "at least the minimum")
+        }
+        Action::PutScalingPolicy {
+            resource_id,
+            metric,
+            target_value,
+        } => {
+            scalable_resource(resource_id)?;
+            one_of("scaling metric", metric, &spec.ecs.autoscaling_metrics)?;
+            let percent = metric.ends_with("Utilization");
+            let t = *target_value;
+            if t.is_finite() && t > 0.0 && (!percent || t <= 100.0) {
+                Ok(())
+            } else {
+                fail(format!(
+                    "target value {t} is not a valid target for {metric}"
+                ))
+            }
+        }
+        other => fail(format!("{} is not a scaling change", other.permission())),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    fn spec() -> Architecture {
-        Config::default_config().architecture
-    }
-
-    /// Every action the planner makes for the shipped drift fixtures.
-    fn planned() -> Vec<Action> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/drift");
-        let mut out = Vec::new();
-        for f in std::fs::read_dir(dir).unwrap() {
-            let name = format!("drift/{}", f.unwrap().file_name().to_string_lossy());
-            let (_, _, plan) = crate::fix::plan::planned_fixture(&name);
-            out.extend(
-                plan.entries
-                    .into_iter()
-                    .flat_map(|e| e.steps)
-                    .map(|s| s.action),
-            );
-        }
-        out
-    }
-
-    #[test]
-    fn every_action_planned_for_the_drift_fixtures_passes() {
-        let spec = spec();
-        let actions = planned();
-        assert!(actions.len() >= 15, "{}", actions.len());
-        for a in actions {
-            assert_eq!(a.check(&spec), Ok(()), "{a:?}");
-        }
-    }
-
-    #[test]
-    fn values_outside_aws_limits_or_the_spec_are_refused() {
-        let spec = spec();
-        let svc = |count| Action::SetDesiredCount {
-            cluster: "c".into(),
-            service: "s".into(),
-            count,
-        };
-        assert!(svc(100_000).check(&spec).unwrap_err().contains("outside"));
-        assert!(svc(-1).check(&spec).unwrap_err().contains("outside"));
-        let ret = |days| Action::PutRetention {
-            log_group: "/ecs/app".into(),
-            days,
-        };
-        assert!(ret(99_999)
-            .check(&spec)
-            .unwrap_err()
-            .contains("not a value"));
-        assert!(ret(1)
-            .check(&spec)
-            .unwrap_err()
-            .contains("documented bounds"));
-        let bad_ids = [
-            Action::RevokeIngress {
-                group_id: "sg-1; rm -rf /".into(),
-                rule_id: "sgr-1".into(),
-            },
-            Action::EnableVersioning {
-                bucket: "Bad Bucket".into(),
-            },
-            Action::DeleteListener {
-                listener_arn: "arn:aws:s3:::not-a-listener".into(),
-            },
-            Action::DeleteRolePolicy {
-                role: "r\nx".into(),
-                policy_name: "p".into(),
-            },
-        ];
-        for a in bad_ids {
-            assert!(a.check(&spec).is_err(), "{a:?}");
-        }
-        let redirect = Action::SetHttpsRedirect {
-            listener_arn: "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/b/c".into(),
-            port: 8443,
-            status: "HTTP_301".into(),
-        };
-        assert!(redirect
-            .check(&spec)
-            .unwrap_err()
-            .contains("documented HTTPS port"));
-    }
-}
+mod tests;

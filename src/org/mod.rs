@@ -168,6 +168,31 @@ pub fn plan(
     })
 }
 
+/// `--account` over a directory of inventories (`files`, named by account `ids`): those
+/// accounts' inventories, every one of which must be there.
+pub fn select_inventories(
+    dir: &std::path::Path,
+    files: Vec<std::path::PathBuf>,
+    ids: Vec<String>,
+    only: &[String],
+) -> anyhow::Result<(Vec<std::path::PathBuf>, Vec<String>)> {
+    if let Some(bad) = only.iter().find(|id| !accounts::is_account_id(id)) {
+        return Err(PlanError::NotAnId(bad.clone()).into());
+    }
+    if let Some(missing) = only.iter().find(|id| !ids.contains(id)) {
+        anyhow::bail!(
+            "--account {missing}: {} holds no inventory of it (it holds {})",
+            dir.display(),
+            ids.join(", ")
+        );
+    }
+    Ok(files
+        .into_iter()
+        .zip(ids)
+        .filter(|(_, id)| only.contains(id))
+        .unzip())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

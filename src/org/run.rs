@@ -315,9 +315,6 @@ pub fn judge_dir(
     shard: Option<super::Shard>,
     only: &[String],
 ) -> anyhow::Result<OrgReport> {
-    if let Some(bad) = only.iter().find(|id| !super::accounts::is_account_id(id)) {
-        return Err(super::PlanError::NotAnId(bad.clone()).into());
-    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -338,18 +335,7 @@ pub fn judge_dir(
         })
         .collect();
     if !only.is_empty() {
-        // `--account`: those accounts' inventories, every one of which must be there.
-        if let Some(missing) = only.iter().find(|id| !ids.contains(id)) {
-            anyhow::bail!(
-                "--account {missing}: {} holds no inventory of it (it holds {})",
-                dir.display(),
-                ids.join(", ")
-            );
-        }
-        let keep: Vec<bool> = ids.iter().map(|id| only.contains(id)).collect();
-        let mut k = keep.iter();
-        files.retain(|_| *k.next().unwrap_or(&false));
-        ids.retain(|id| only.contains(id));
+        (files, ids) = super::select_inventories(dir, files, ids, only)?;
     }
     let count = shard.map_or(1, |s| s.count);
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();

@@ -66,12 +66,139 @@ fn a_written_plan_reads_back_equal_with_one_digest_whatever_its_spacing() {
     );
 }
 
+/// `step` with its action edited and its texts rendered again from the action, so that only
+/// a check of the values can tell.
+fn rerendered(step: &mut Value, edit: impl Fn(&mut Action)) {
+    let mut s: Step = serde_json::from_value(step.clone()).unwrap();
+    edit(&mut s.action);
+    *step = serde_json::to_value(Step::new(s.action, s.region)).unwrap();
+}
+
+type Edit = Box<dyn Fn(&mut Value)>;
+
+/// Edits of one step: (name, fixture, edit, what the refusal says).
+fn step_edits(https: String) -> Vec<(&'static str, &'static str, Edit, &'static str)> {
+    let drifted = "drifted.json";
+    let single = "drift/single_task.json";
+    let retention = |v: &Value| entry_of(v, "put_retention");
+    let count = |v: &Value| entry_of(v, "set_desired_count");
+    let counted = |n: i32| -> Edit {
+        Box::new(move |v: &mut Value| {
+            let i = count(v);
+            rerendered(&mut v["entries"][i]["steps"][0], |a| {
+                if let Action::SetDesiredCount { count, .. } = a {
+                    *count = n;
+                }
+            })
+        })
+    };
+    vec![
+        (
+            "retargeted to another action, the text kept",
+            drifted,
+            Box::new(move |v: &mut Value| {
+                let i = retention(v);
+                let s = &mut v["entries"][i]["steps"][0];
+                let text = s["api_call"].clone();
+                let other = Action::DeleteListener {
+                    listener_arn: https.clone(),
+                };
+                *s = serde_json::to_value(Step::new(other, "us-east-1".into())).unwrap();
+                s["api_call"] = text;
+            }),
+            "is not what its action sends",
+        ),
+        (
+            "a text edited",
+            drifted,
+            Box::new(move |v: &mut Value| {
+                let i = retention(v);
+                v["entries"][i]["steps"][0]["cli"] = json!("aws s3 rb s3://x --force");
+            }),
+            "`cli` is not what its action sends",
+        ),
+        (
+            "a desired count of 100000",
+            single,
+            counted(100_000),
+            "desired count 100000 is outside",
+        ),
+        (
+            "a negative desired count",
+            single,
+            counted(-1),
+            "desired count -1 is outside",
+        ),
+        (
+            "a desired count edited, texts not",
+            single,
+            Box::new(move |v: &mut Value| {
+                let i = count(v);
+                v["entries"][i]["steps"][0]["count"] = json!(-1);
+            }),
+            "`api_call` is not what its action sends",
+        ),
+        (
+            "a retention of 99999 days",
+            drifted,
+            Box::new(move |v: &mut Value| {
+                let i = retention(v);
+                rerendered(&mut v["entries"][i]["steps"][0], |a| {
+                    if let Action::PutRetention { days, .. } = a {
+                        *days = 99_999;
+                    }
+                })
+            }),
+            "not a value CloudWatch Logs accepts",
+        ),
+    ]
+}
+
+/// Edits of the plan's shape: (name, fixture, edit, what the refusal says).
+fn shape_edits() -> Vec<(&'static str, &'static str, Edit, &'static str)> {
+    let retention = |v: &Value| entry_of(v, "put_retention");
+    vec![
+        (
+            "an unknown key in a step",
+            "drifted.json",
+            Box::new(move |v: &mut Value| {
+                let i = retention(v);
+                v["entries"][i]["steps"][0]["force"] = json!(true);
+            }),
+            "unknown field `force`",
+        ),
+        (
+            "an entry given twice",
+            "drifted.json",
+            Box::new(move |v: &mut Value| {
+                let e = v["entries"][retention(v)].clone();
+                v["entries"].as_array_mut().unwrap().push(e);
+            }),
+            "the same finding as entry",
+        ),
+        (
+            "a version that is a string",
+            "drifted.json",
+            Box::new(|v: &mut Value| {
+                v["version"] = json!("1");
+            }),
+            "`version` is a string",
+        ),
+        (
+            "a fix entry without steps",
+            "drifted.json",
+            Box::new(move |v: &mut Value| {
+                let i = retention(v);
+                v["entries"][i]["steps"] = json!([]);
+            }),
+            "has steps and no `manual` part",
+        ),
+    ]
+}
+
 #[test]
 fn a_tampered_step_is_refused_when_read_naming_the_entry_and_its_position() {
     let (_, _, _, value) = written();
-    let retention = entry_of(&value, "put_retention");
-    let (_, _, _, single) = written_of("drift/single_task.json");
-    let count = entry_of(&single, "set_desired_count");
     let https = value["entries"]
         .as_array()
         .unwrap()
@@ -83,103 +210,9 @@ fn a_tampered_step_is_refused_when_read_naming_the_entry_and_its_position() {
         })
         .unwrap()
         .to_owned();
-    type Edit = Box<dyn Fn(&mut Value)>;
-    let cases: Vec<(&str, Edit, &str)> = vec![
-        (
-            "retargeted to another action, the text kept",
-            Box::new(move |v| {
-                let s = &mut v["entries"][retention]["steps"][0];
-                let text = s["api_call"].clone();
-                *s = serde_json::to_value(Step::new(
-                    Action::DeleteListener {
-                        listener_arn: https.clone(),
-                    },
-                    "us-east-1".into(),
-                ))
-                .unwrap();
-                s["api_call"] = text;
-            }),
-            "is not what its action sends",
-        ),
-        (
-            "a text edited",
-            Box::new(move |v| {
-                v["entries"][retention]["steps"][0]["cli"] = json!("aws s3 rb s3://x --force")
-            }),
-            "`cli` is not what its action sends",
-        ),
-        (
-            "a desired count of 100000, texts to match",
-            Box::new(move |v| {
-                let s = &mut v["entries"][count]["steps"][0];
-                let mut step: Step = serde_json::from_value(s.clone()).unwrap();
-                if let Action::SetDesiredCount { count, .. } = &mut step.action {
-                    *count = 100_000;
-                }
-                *s = serde_json::to_value(Step::new(step.action, step.region)).unwrap();
-            }),
-            "desired count 100000 is outside",
-        ),
-        (
-            "a negative desired count, texts to match",
-            Box::new(move |v| {
-                let s = &mut v["entries"][count]["steps"][0];
-                let mut step: Step = serde_json::from_value(s.clone()).unwrap();
-                if let Action::SetDesiredCount { count, .. } = &mut step.action {
-                    *count = -1;
-                }
-                *s = serde_json::to_value(Step::new(step.action, step.region)).unwrap();
-            }),
-            "desired count -1 is outside",
-        ),
-        (
-            "a desired count edited, texts not",
-            Box::new(move |v| v["entries"][count]["steps"][0]["count"] = json!(-1)),
-            "`api_call` is not what its action sends",
-        ),
-        (
-            "a retention of 99999 days, texts to match",
-            Box::new(move |v| {
-                let s = &mut v["entries"][retention]["steps"][0];
-                let mut step: Step = serde_json::from_value(s.clone()).unwrap();
-                if let Action::PutRetention { days, .. } = &mut step.action {
-                    *days = 99_999;
-                }
-                *s = serde_json::to_value(Step::new(step.action, step.region)).unwrap();
-            }),
-            "not a value CloudWatch Logs accepts",
-        ),
-        (
-            "an unknown key in a step",
-            Box::new(move |v| v["entries"][retention]["steps"][0]["force"] = json!(true)),
-            "unknown field `force`",
-        ),
-        (
-            "an entry given twice",
-            Box::new(move |v| {
-                let e = v["entries"][retention].clone();
-                v["entries"].as_array_mut().unwrap().push(e);
-            }),
-            "the same finding as entry",
-        ),
-        (
-            "a version that is a string",
-            Box::new(|v| v["version"] = json!("1")),
-            "`version` is a string",
-        ),
-        (
-            "a fix entry without steps",
-            Box::new(move |v| v["entries"][retention]["steps"] = json!([])),
-            "has steps and no `manual` part",
-        ),
-    ];
     let dir = tempfile::tempdir().unwrap();
-    for (name, edit, expected) in cases {
-        let mut v = if name.contains("desired count") {
-            single.clone()
-        } else {
-            value.clone()
-        };
+    for (name, fixture, edit, expected) in step_edits(https).into_iter().chain(shape_edits()) {
+        let mut v = written_of(fixture).3;
         edit(&mut v);
         let path = save(&dir, &v);
         let e = load(&path, &spec()).expect_err(name).to_string();
@@ -208,17 +241,11 @@ fn a_well_formed_entry_that_is_not_what_archaudit_plans_now_is_refused() {
     let redirect = entry_of(&value, "set_https_redirect");
     let (ssh_inventory, ssh_report, _, ssh) = written_of("drift/ssh_open_to_world.json");
     let revoke = entry_of(&ssh, "revoke_ingress");
-    type Edit = Box<dyn Fn(&mut Value)>;
-    let rerender = |v: &mut Value, f: &dyn Fn(&mut Action)| {
-        let mut step: Step = serde_json::from_value(v.clone()).unwrap();
-        f(&mut step.action);
-        *v = serde_json::to_value(Step::new(step.action, step.region)).unwrap();
-    };
     let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "another documented retention",
             Box::new(move |v| {
-                rerender(&mut v["entries"][retention]["steps"][0], &|a| {
+                rerendered(&mut v["entries"][retention]["steps"][0], |a| {
                     if let Action::PutRetention { days, .. } = a {
                         *days = if *days == 365 { 90 } else { 365 };
                     }
@@ -238,7 +265,7 @@ fn a_well_formed_entry_that_is_not_what_archaudit_plans_now_is_refused() {
         (
             "a revoke of another rule of the group",
             Box::new(move |v| {
-                rerender(&mut v["entries"][revoke]["steps"][0], &|a| {
+                rerendered(&mut v["entries"][revoke]["steps"][0], |a| {
                     if let Action::RevokeIngress { rule_id, .. } = a {
                         *rule_id = "sgr-0123456789abcdef0".into();
                     }
