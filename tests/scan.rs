@@ -718,3 +718,73 @@ fn policy_lint_passes_the_library_and_names_each_problem_of_a_user_policy() {
         assert!(text.contains(&want), "{want}\nin:\n{text}");
     }
 }
+
+#[test]
+fn a_waiver_of_one_attribute_does_not_hide_new_drift_of_another() {
+    // wildcard_task_policy.json: AA-IAM-001 finds two drifted attributes of one role (a
+    // wildcard resource and a wildcard action). A waiver pinned to the first accepts it only;
+    // the same waiver without `attribute` accepts both (as before).
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("archaudit.toml");
+    let report_with = |attribute: &str| {
+        let waiver = format!(
+            "[[waivers]]\npolicy = \"AA-IAM-001\"\nresource = \"*:role/archaudit-app-task\"\n{attribute}reason = \"accepted\"\nowner = \"platform\"\nexpires = \"2999-12-31\"\n"
+        );
+        std::fs::write(&config, format!("{}{waiver}", config_without_waivers())).unwrap();
+        let out = run(&[
+            "scan",
+            "--inventory",
+            "drift/wildcard_task_policy.json",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        let mut by_state: Vec<(String, bool)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["policy_id"] == "AA-IAM-001")
+            .map(|f| {
+                (
+                    f["attribute"].as_str().unwrap().to_owned(),
+                    f["waived"].is_object(),
+                )
+            })
+            .collect();
+        by_state.sort();
+        by_state
+    };
+    assert_eq!(
+        report_with("attribute = \"quick-fix:resource:*\"\n"),
+        vec![
+            ("quick-fix:action:s3:*".to_owned(), false),
+            ("quick-fix:resource:*".to_owned(), true),
+        ]
+    );
+    assert!(report_with("").iter().all(|(_, waived)| *waived));
+    // A bad glob is refused at its line.
+    std::fs::write(
+        &config,
+        format!(
+            "{}[[waivers]]\npolicy = \"AA-IAM-001\"\nresource = \"*\"\nattribute = \"[\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-12-31\"\n",
+            config_without_waivers()
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "scan",
+        "--inventory",
+        "drifted.json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("not a valid glob pattern"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -21,7 +21,10 @@ import data.archaudit.lib.result
 
 bounds := sprintf("%d..%d days", [arch.spec.logs.min_retention_days, arch.spec.logs.max_retention_days])
 
-# The retention values CloudWatch Logs accepts; the fix uses the shortest within the bounds.
+# The retention values CloudWatch Logs accepts. A fix never deletes what the architecture
+# does not ask to delete: a group that keeps too much (forever, or past the upper bound) gets
+# the longest retention within the bounds; one that keeps too little gets the shortest
+# within them (it only keeps more).
 allowed_days := [
 	1,
 	3,
@@ -47,18 +50,24 @@ allowed_days := [
 	3653
 ]
 
-retention := min(
-	[d | some d in allowed_days; d >= arch.spec.logs.min_retention_days; d <= arch.spec.logs.max_retention_days]
-)
+within_bounds := [d |
+	some d in allowed_days
+	d >= arch.spec.logs.min_retention_days
+	d <= arch.spec.logs.max_retention_days
+]
 
-put_retention(name) := sprintf(
+longest := max(within_bounds)
+
+shortest := min(within_bounds)
+
+put_retention(name, days) := sprintf(
 	"aws logs put-retention-policy --log-group-name %s --retention-in-days %d",
-	[name, retention]
+	[name, days]
 )
 
 deny contains result.with_details(
-	result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id)),
-	{"retention_in_days": retention}
+	result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id, longest)),
+	{"retention_in_days": longest}
 ) if {
 	some g in input.aws.logs.log_groups
 	not g.retention_in_days
@@ -67,17 +76,19 @@ deny contains result.with_details(
 }
 
 deny contains result.with_details(
-	result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id)),
-	{"retention_in_days": retention}
+	result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id, days)),
+	{"retention_in_days": days}
 ) if {
 	some g in input.aws.logs.log_groups
-	out_of_bounds(g.retention_in_days)
+	some days in [toward_bounds(g.retention_in_days)]
 	msg := sprintf("Log group %s keeps events %d days, outside %s.", [g.id, g.retention_in_days, bounds])
 }
 
-out_of_bounds(days) if days < arch.spec.logs.min_retention_days
+# The retention a group outside the bounds is fixed to: kept too briefly, the shortest within
+# them; kept too long, the longest.
+toward_bounds(days) := shortest if days < arch.spec.logs.min_retention_days
 
-out_of_bounds(days) if days > arch.spec.logs.max_retention_days
+toward_bounds(days) := longest if days > arch.spec.logs.max_retention_days
 
 group_names := {g.id | some g in input.aws.logs.log_groups}
 
@@ -87,7 +98,7 @@ deny contains result.fixed(
 	sprintf("log_group:%s", [name]),
 	name,
 	null,
-	result.steps([sprintf("aws logs create-log-group --log-group-name %s", [name]), put_retention(name)])
+	result.steps([sprintf("aws logs create-log-group --log-group-name %s", [name]), put_retention(name, longest)])
 ) if {
 	arch.complete("logs.log_groups")
 	some td in arch.task_definitions

@@ -12,6 +12,7 @@
 mod failure;
 mod hint;
 mod limit;
+pub mod names;
 mod stats;
 
 use std::collections::BTreeMap;

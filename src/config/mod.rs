@@ -50,6 +50,11 @@ pub struct Waiver {
     pub policy: Spanned<String>,
     /// Resource ARN glob.
     pub resource: Spanned<String>,
+    /// Glob over the drifted attribute (`ingress:sgr-0abc*`, `retention_in_days`): with it,
+    /// the waiver accepts only that drift of the resource, and new drift of another attribute
+    /// of the same resource is still reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<Spanned<String>>,
     /// Why.
     pub reason: String,
     /// Who owns the decision.
@@ -258,6 +263,13 @@ impl Config {
         for w in &self.waivers {
             if glob::Pattern::new(w.resource.get_ref()).is_err() {
                 return Err((w.resource.span(), "not a valid glob pattern".to_owned()));
+            }
+            if let Some(a) = w
+                .attribute
+                .as_ref()
+                .filter(|a| glob::Pattern::new(a.get_ref()).is_err())
+            {
+                return Err((a.span(), "not a valid glob pattern".to_owned()));
             }
             if parse_date(w.expires.get_ref()).is_none() {
                 return Err((

@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::aws::names::PARTITIONS;
+pub use crate::aws::names::{is_account_id, is_region};
+
 use super::Account;
 
 /// An accounts file that cannot be used.
@@ -62,35 +65,6 @@ struct Entry {
     #[serde(default)]
     config: Option<PathBuf>,
 }
-
-/// Whether `id` is an AWS account id (twelve digits).
-pub fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether `r` looks like a region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
-pub fn is_region(r: &str) -> bool {
-    let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].parse::<u8>().is_ok()
-}
-
-/// The AWS partitions a role can live in.
-const PARTITIONS: &[&str] = &[
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
 
 /// Whether `arn` is an IAM role of `account`: `arn:<partition>:iam::<account>:role/[path/]name`,
 /// a known partition, no region, a role name of IAM's characters (1–64), a path of printable

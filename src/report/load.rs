@@ -69,15 +69,20 @@ pub(crate) fn load_checked<T: serde::de::DeserializeOwned>(
             message: "expected a JSON object (`{`): not a report".to_owned(),
         });
     }
-    let parse_err = |e: serde_json::Error| ReportError::Parse {
-        path: origin.clone(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    };
+    let parse_err = |e| parse_error(&origin, e);
     let probe: Probe = serde_json::from_reader(reader).map_err(parse_err)?;
     identify(&probe, &origin, organization)?;
     serde_json::from_reader(open().map_err(io)?).map_err(parse_err)
+}
+
+/// A JSON error of report `origin`, located.
+fn parse_error(origin: &str, e: serde_json::Error) -> ReportError {
+    ReportError::Parse {
+        path: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
 }
 
 /// Refuses what a probed file is if it is not the report expected: an inventory, a SARIF
@@ -129,12 +134,7 @@ pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
     origin: &str,
     organization: bool,
 ) -> Result<T, ReportError> {
-    let parse_err = |e: serde_json::Error| ReportError::Parse {
-        path: origin.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    };
+    let parse_err = |e| parse_error(origin, e);
     let probe: Probe = serde_json::from_str(text).map_err(parse_err)?;
     identify(&probe, origin, organization)?;
     serde_json::from_str(text).map_err(parse_err)

@@ -108,6 +108,10 @@ pub fn scan_with(
     for w in &config.waivers {
         let expires = w.expires.get_ref().clone();
         let pattern = glob::Pattern::new(w.resource.get_ref()).ok();
+        let attribute = w
+            .attribute
+            .as_ref()
+            .map(|a| glob::Pattern::new(a.get_ref()).ok());
         let expired = parse_date(&expires).is_none_or(|d| d < today);
         let id = policy_id(policies, w.policy.get_ref()).unwrap_or_default();
         let mut used = false;
@@ -115,10 +119,16 @@ pub fn scan_with(
             .iter_mut()
             .filter(|f| f.policy_id == id && f.waived.is_none())
         {
-            if pattern
+            let resource = pattern
                 .as_ref()
-                .is_some_and(|p| p.matches(&f.resource.arn) || p.matches(&f.resource.id))
-            {
+                .is_some_and(|p| p.matches(&f.resource.arn) || p.matches(&f.resource.id));
+            // A waiver that names an attribute accepts only that drift: a new drift of the
+            // same resource is still reported.
+            let drift = match &attribute {
+                None => true,
+                Some(p) => p.as_ref().is_some_and(|p| p.matches(&f.attribute)),
+            };
+            if resource && drift {
                 used = true;
                 if !expired {
                     f.waived = Some(Waived {

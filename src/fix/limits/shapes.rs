@@ -57,19 +57,9 @@ pub(super) fn name(what: &str, value: &str, max: usize, extra: &str) -> Check {
 /// quotes or control characters.
 pub(super) fn arn(what: &str, value: &str, service: &str) -> Check {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let partitions = [
-        "aws",
-        "aws-cn",
-        "aws-us-gov",
-        "aws-iso",
-        "aws-iso-b",
-        "aws-iso-e",
-        "aws-iso-f",
-        "aws-eusc",
-    ];
     let ok = parts.len() == 6
         && parts[0] == "arn"
-        && partitions.contains(&parts[1])
+        && crate::aws::names::PARTITIONS.contains(&parts[1])
         && (service.is_empty() || parts[2] == service)
         && !parts[5].is_empty()
         && value.len() <= 2048

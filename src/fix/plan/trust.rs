@@ -102,6 +102,15 @@ pub fn load(path: &Path, spec: &Architecture) -> Result<Saved, PlanFileError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read plan: {e}")))?;
+    parse(name, bytes, spec)
+}
+
+/// Parses and checks a plan file's `bytes`; `name` names it in errors.
+pub fn parse(name: String, bytes: Vec<u8>, spec: &Architecture) -> Result<Saved, PlanFileError> {
+    let whole = |message: String| PlanFileError {
+        location: name.clone(),
+        message,
+    };
     if let Some(why) = crate::text::byte_order_mark(&bytes) {
         return Err(whole(why.to_owned()));
     }
@@ -175,7 +184,7 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
         location: saved.at(&[JsonStep::Key(key)]),
         message,
     };
-    if !crate::org::accounts::is_account_id(&plan.account_id) {
+    if !crate::aws::names::is_account_id(&plan.account_id) {
         return Err(header(
             "account_id",
             "`account_id` is not a twelve-digit account id".to_owned(),
@@ -184,7 +193,7 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
     if let Some(r) = plan
         .regions
         .iter()
-        .find(|r| !crate::org::accounts::is_region(r))
+        .find(|r| !crate::aws::names::is_region(r))
     {
         return Err(header(
             "regions",
@@ -232,7 +241,7 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
                     "its `{field}` is not what its action sends: the file says `{written}`, the action is `{rendered}`"
                 )));
             }
-            if s.region != "global" && !crate::org::accounts::is_region(&s.region) {
+            if s.region != "global" && !crate::aws::names::is_region(&s.region) {
                 return Err(step_refusal(format!(
                     "`{}` is not a region name",
                     s.region.escape_debug()
