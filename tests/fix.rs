@@ -139,7 +139,8 @@ fn comparable(mut inv: Value) -> Value {
     if let Some(a) = inv["aws"]["autoscaling"]["policies"].as_array_mut() {
         a.sort_by_key(|x| x.to_string());
     }
-    // - retention: the shortest documented period, where Terraform chose another allowed one;
+    // - retention: the longest documented period (a fix never deletes what the spec keeps),
+    //   where Terraform chose another allowed one;
     for g in inv["aws"]["logs"]["log_groups"]
         .as_array_mut()
         .into_iter()
