@@ -39,6 +39,8 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_INCOMPLETE: u8 = 2;
 /// Exit code: usage error or failure.
 pub const EXIT_ERROR: u8 = 3;
+/// `fix`: a change left what it touched worse (a rule that passed on it now fails).
+pub const EXIT_BROKE: u8 = 4;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::apply::StepOutcome;
-use super::plan::{EntryKind, Plan};
-use crate::finding::RuleStatus;
+use super::plan::{Entry, EntryKind, Plan};
+use crate::finding::{Finding, RuleStatus};
 use crate::report::Report;
 
 /// How one selected finding ended.
@@ -23,6 +23,9 @@ pub enum Status {
     Verified,
     /// Applied, but the drift is still found.
     StillFailing,
+    /// Applied, and the fresh scan finds new drift on what the change touched: the fix left
+    /// it worse than it found it.
+    Broke,
     /// Applied, but the rule could not re-check it.
     Unverified,
     /// A call failed.
@@ -41,6 +44,7 @@ impl Status {
         match self {
             Status::Verified => "verified",
             Status::StillFailing => "still_failing",
+            Status::Broke => "broke",
             Status::Unverified => "unverified",
             Status::Failed => "failed",
             Status::NotRun => "not_run",
@@ -91,6 +95,12 @@ fn fingerprints(report: &Report) -> BTreeSet<&str> {
 pub fn verify(plan: &Plan, before: &Report, applied: &Applied, after: &Report) -> Vec<EntryResult> {
     let present = fingerprints(before);
     let remaining = fingerprints(after);
+    // Drift the fresh scan finds that the scan before did not: what a change may have caused.
+    let new: Vec<&Finding> = after
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none() && !present.contains(f.fingerprint.as_str()))
+        .collect();
     plan.entries
         .iter()
         .enumerate()
@@ -111,12 +121,36 @@ pub fn verify(plan: &Plan, before: &Report, applied: &Applied, after: &Report) -
                     Status::Skipped,
                     "already compliant: the finding is gone".to_owned(),
                 )
+            } else if let Some(f) = caused(e, &r, &new) {
+                (
+                    Status::Broke,
+                    format!(
+                        "applied, but now {} fails on {}: {}",
+                        f.policy_id, f.resource.id, f.message
+                    ),
+                )
             } else {
                 judged(&r, after, remaining.contains(e.fingerprint.as_str()))
             };
             r
         })
         .collect()
+}
+
+/// The first new finding on a resource `e`'s applied steps touched (its finding's resource
+/// and every step's target): the second law — a change after which a rule fails on what it
+/// changed is reported as broken, never verified.
+fn caused<'a>(e: &Entry, r: &EntryResult, new: &[&'a Finding]) -> Option<&'a Finding> {
+    if !r.steps.iter().any(|(_, o)| *o == StepOutcome::Applied) {
+        return None;
+    }
+    let mut touched: BTreeSet<String> = e.steps.iter().map(|s| s.action.target()).collect();
+    touched.insert(e.resource.arn.clone());
+    touched.insert(e.resource.id.clone());
+    touched.remove("");
+    new.iter()
+        .find(|f| touched.contains(&f.resource.arn) || touched.contains(&f.resource.id))
+        .copied()
 }
 
 /// The outcome of an entry whose steps were attempted.
@@ -281,6 +315,41 @@ mod tests {
         after.rules.clear();
         let r = verify(&plan, &before, &done, &after);
         assert_eq!(statuses(&r), vec![Status::Unverified; 2]);
+    }
+
+    #[test]
+    fn a_change_after_which_a_rule_fails_on_what_it_touched_is_broke_not_verified() {
+        let before = synthetic(3);
+        let mut plan = plan_of(&before, 0);
+        // Entry 0 changes bucket `b0`; entry 1 changes `b1`; entry 2 changes `b2`.
+        let done = applied(&plan, |_| StepOutcome::Applied);
+        for (i, e) in plan.entries.iter_mut().enumerate() {
+            e.resource.arn = format!("arn:aws:s3:::b{i}");
+        }
+        // After: every planned finding is gone, but a new one is on `b1` (another policy), and
+        // one on a resource nothing touched.
+        let mut after = synthetic(0);
+        let mut caused = before.findings[0].clone();
+        caused.fingerprint = "new-on-b1".into();
+        caused.policy_id = "AA-S3-002".into();
+        caused.resource.arn = "arn:aws:s3:::b1".into();
+        caused.resource.id = "b1".into();
+        let mut elsewhere = caused.clone();
+        elsewhere.fingerprint = "new-elsewhere".into();
+        elsewhere.resource.arn = "arn:aws:s3:::other".into();
+        elsewhere.resource.id = "other".into();
+        after.findings = vec![caused, elsewhere];
+        let r = verify(&plan, &before, &done, &after);
+        assert_eq!(
+            statuses(&r),
+            vec![Status::Verified, Status::Broke, Status::Verified]
+        );
+        assert!(
+            r[1].detail.contains("now AA-S3-002 fails on b1"),
+            "{}",
+            r[1].detail
+        );
+        assert!(!Status::Broke.is_done());
     }
 
     #[test]

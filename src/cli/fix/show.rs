@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::super::{write_output, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::super::{write_output, FixArgs, EXIT_BROKE, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::fix::apply::StepOutcome;
 use crate::fix::verify::{EntryResult, Status};
 use crate::fix::{EntryKind, Plan};
@@ -102,6 +102,8 @@ pub(super) fn finish(args: &FixArgs, plan: &Plan, results: Vec<EntryResult>) -> 
     let all = !results.is_empty() && results.iter().all(|r| r.status.is_done());
     Ok(if all || plan.entries.is_empty() {
         EXIT_OK
+    } else if results.iter().any(|r| r.status == Status::Broke) {
+        EXIT_BROKE
     } else if results.iter().any(|r| r.status == Status::Failed) {
         EXIT_ERROR
     } else {
