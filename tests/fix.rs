@@ -819,6 +819,17 @@ fn a_tampered_saved_plan_makes_no_write_call_and_the_untampered_one_applies() {
 
     type Edit = Box<dyn Fn(&mut Value)>;
     let (h1, h2) = (https.clone(), https.clone());
+    // The desired-count step set to `n`, its texts rendered to match.
+    let with_count = |n: i32| -> Edit {
+        Box::new(move |p| {
+            let s = &mut p["entries"][count]["steps"][0];
+            *s = rerendered(s, |a| {
+                if let Action::SetDesiredCount { count, .. } = a {
+                    *count = n
+                }
+            });
+        })
+    };
     let tampered: Vec<(&str, Edit)> = vec![
         (
             "retention step retargeted to delete the HTTPS listener, text kept",
@@ -848,38 +859,11 @@ fn a_tampered_saved_plan_makes_no_write_call_and_the_untampered_one_applies() {
                     .unwrap();
             }),
         ),
-        (
-            "desired count 100000",
-            Box::new(move |p| {
-                let s = &mut p["entries"][count]["steps"][0];
-                *s = rerendered(s, |a| {
-                    if let Action::SetDesiredCount { count, .. } = a {
-                        *count = 100_000
-                    }
-                });
-            }),
-        ),
-        (
-            "desired count -1",
-            Box::new(move |p| {
-                let s = &mut p["entries"][count]["steps"][0];
-                *s = rerendered(s, |a| {
-                    if let Action::SetDesiredCount { count, .. } = a {
-                        *count = -1
-                    }
-                });
-            }),
-        ),
+        ("desired count 100000", with_count(100_000)),
+        ("desired count -1", with_count(-1)),
         (
             "desired count 3, a valid count archaudit does not plan",
-            Box::new(move |p| {
-                let s = &mut p["entries"][count]["steps"][0];
-                *s = rerendered(s, |a| {
-                    if let Action::SetDesiredCount { count, .. } = a {
-                        *count = 3
-                    }
-                });
-            }),
+            with_count(3),
         ),
         (
             "retention of 99999 days",

@@ -109,18 +109,11 @@ impl Fixer<'_> {
         if !drifted.is_empty() {
             return Err(FixError::Stale(drifted));
         }
-        let home = before
-            .inventory
-            .meta
-            .regions
-            .first()
-            .map_or("us-east-1", String::as_str);
         replan(
             saved,
             &before.report,
             &before.inventory,
             &self.config.architecture,
-            home,
         )
         .map_err(FixError::NotPlanned)
     }
@@ -136,19 +129,16 @@ impl Fixer<'_> {
         Ok(())
     }
 
-    /// Applies `plan` to the account as `before` shows it, collects what its rules read, and
-    /// verifies. Refuses, changing nothing, a plan of another account or one whose resources
-    /// changed since it was planned.
+    /// Applies `plan` (made from `before`, or a saved plan [`Fixer::accept`]ed against it) to
+    /// the account, collects what its rules read, and verifies. Refuses, changing nothing, a
+    /// plan of another account.
     pub async fn apply(
         &self,
         plan: &Plan,
         before: &Observed,
     ) -> Result<Vec<EntryResult>, FixError> {
+        // A plan made from `before` cannot be stale; a saved one was checked by `accept`.
         self.same_account(plan)?;
-        let drifted = stale(plan, &before.inventory);
-        if !drifted.is_empty() {
-            return Err(FixError::Stale(drifted));
-        }
         let interrupt = Arc::new(AtomicBool::new(false));
         let watcher = tokio::spawn(watch_interrupts(interrupt.clone()));
         let applied = apply_all(self.session, plan, &before.report, &interrupt).await;

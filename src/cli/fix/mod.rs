@@ -159,12 +159,7 @@ fn findings_report(
 /// The plan of the selected findings of `report`.
 fn plan_of(args: &FixArgs, report: &Report, inventory: &Inventory, config: &Config) -> Plan {
     let selected = select(&report.findings, args);
-    let home = inventory
-        .meta
-        .regions
-        .first()
-        .map_or("us-east-1", String::as_str);
-    plan(&selected, inventory, &config.architecture, home)
+    plan(&selected, inventory, &config.architecture)
 }
 
 /// `--plan-out`: the plan, and its digest on stderr for the reviewer to pin.

@@ -101,13 +101,18 @@ impl Plan {
     }
 }
 
+/// The region calls to global services (IAM) go to: the inventory's first region.
+fn home_region(inventory: &Inventory) -> &str {
+    inventory
+        .meta
+        .regions
+        .first()
+        .map_or("us-east-1", String::as_str)
+}
+
 /// Plans `findings` (already selected and unwaived).
-pub fn plan(
-    findings: &[Finding],
-    inventory: &Inventory,
-    spec: &Architecture,
-    home_region: &str,
-) -> Plan {
+pub fn plan(findings: &[Finding], inventory: &Inventory, spec: &Architecture) -> Plan {
+    let home_region = home_region(inventory);
     let arns = findings.iter().map(|f| f.resource.arn.as_str()).collect();
     let values = inventory.resource_values_of(&arns);
     let by_arn = by_arn(&values);
@@ -282,11 +287,6 @@ pub(crate) fn planned_fixture(name: &str) -> (Inventory, crate::report::Report, 
     let inventory = Inventory::load(&path).unwrap();
     let today = time::macros::date!(2026 - 01 - 01);
     let report = crate::scan::scan(&inventory, &config, &set, today).unwrap();
-    let plan = plan(
-        &report.findings,
-        &inventory,
-        &config.architecture,
-        "us-east-1",
-    );
+    let plan = plan(&report.findings, &inventory, &config.architecture);
     (inventory, report, plan)
 }

@@ -262,19 +262,20 @@ pub fn replan(
     report: &Report,
     inventory: &Inventory,
     spec: &Architecture,
-    home: &str,
 ) -> Result<Plan, Vec<String>> {
+    let home = super::home_region(inventory);
     let findings: HashMap<&str, &crate::finding::Finding> = report
         .findings
         .iter()
         .map(|f| (f.fingerprint.as_str(), f))
         .collect();
+    // Only the resources of the findings planned again are read (as `plan` reads them).
     let arns = saved
         .plan
         .entries
         .iter()
-        .map(|e| e.resource.arn.as_str())
-        .chain(report.findings.iter().map(|f| f.resource.arn.as_str()))
+        .filter_map(|e| findings.get(e.fingerprint.as_str()))
+        .map(|f| f.resource.arn.as_str())
         .collect();
     let values = inventory.resource_values_of(&arns);
     let by_arn = by_arn(&values);

@@ -230,7 +230,7 @@ fn planned_again_from_the_same_account_a_plan_equals_itself() {
     let (inventory, report, plan, value) = written();
     let dir = tempfile::tempdir().unwrap();
     let saved = load(&save(&dir, &value), &spec()).unwrap();
-    let now = replan(&saved, &report, &inventory, &spec(), "us-east-1").unwrap();
+    let now = replan(&saved, &report, &inventory, &spec()).unwrap();
     assert_eq!(now.entries, plan.entries);
 }
 
@@ -297,7 +297,7 @@ fn a_well_formed_entry_that_is_not_what_archaudit_plans_now_is_refused() {
         } else {
             (&report, &inventory)
         };
-        let refused = replan(&saved, report, inventory, &spec(), "us-east-1").expect_err(name);
+        let refused = replan(&saved, report, inventory, &spec()).expect_err(name);
         assert_eq!(refused.len(), 1, "{name}: {refused:?}");
         assert!(refused[0].contains(expected), "{name}: {}", refused[0]);
         assert!(
