@@ -237,3 +237,24 @@ fn large_non_reports_given_to_merge_are_refused_at_their_first_byte_or_key() {
         assert!(stderr.contains(expected), "{stderr}");
     }
 }
+
+#[test]
+fn invalid_utf8_given_to_diff_is_refused_at_its_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("report.json");
+    std::fs::write(&file, b"{\"version\": 2,\n \"findings\": \"\xff\"}").unwrap();
+    let name = file.to_str().unwrap();
+    let run = assert_cmd::Command::cargo_bin("archaudit")
+        .unwrap()
+        .args(["diff", name, name])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{name}: line 2, column 15")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+}

@@ -231,6 +231,12 @@ fn shards_merged_equal_the_unsharded_run_and_a_lost_shard_is_refused() {
                 "{}",
                 stderr(&missing)
             );
+            // The error names the file of every shard given.
+            assert!(
+                stderr(&missing).contains(&format!("1/4 in {}", f(0))),
+                "{}",
+                stderr(&missing)
+            );
             let twice = run(&["merge", &f(0), &f(1), &f(1), &f(2), &f(3)]);
             assert_eq!(twice.status.code(), Some(3));
             assert!(

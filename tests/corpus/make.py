@@ -320,6 +320,7 @@ def orgreports():
     edited("shard-0-of-2", lambda r: r["run"].update(shard_count=2, shards=[{"index": 0, "count": 2}]))
     edited("account-outside-the-run", lambda r: r["accounts"][0].update(account_id="999999999999"))
     edited("report-of-another-account", lambda r: r["accounts"][0]["report"].update(account_id="999999999999"))
+    w("invalid-utf8-in-a-name", text.encode().replace(b'"name": "a"', b'"name": "a\xff"', 1))
 
 
 if __name__ == "__main__":

@@ -128,3 +128,25 @@ fn unknown_encryption_is_not_missing_encryption() {
         [Action::PutBucketEncryption { .. }]
     ));
 }
+
+#[test]
+fn a_change_outside_aws_limits_or_the_spec_is_left_to_a_person_never_planned() {
+    // Whatever a policy (a user's, say) puts in the details, the planner applies only what the
+    // documented bounds and AWS accept.
+    let inventory = Inventory::reference();
+    let group = inventory.aws.logs.log_groups[0].meta.arn.clone();
+    let with = |days: i32| {
+        let f = finding(
+            FixId::PutRetention,
+            &group,
+            "retention_in_days",
+            json!({ "retention_in_days": days }),
+        );
+        plan(&f, &inventory)
+    };
+    assert!(with(30).is_ok());
+    assert!(with(99_999)
+        .unwrap_err()
+        .contains("not a value CloudWatch Logs accepts"));
+    assert!(with(1).unwrap_err().contains("documented bounds"));
+}
