@@ -7,7 +7,7 @@
 #   id: AA-ECS-005
 #   severity: medium
 #   resource_type: aws.ecs.service
-#   expectation: [ecs.autoscaling_metrics]
+#   expectation: [services.*.autoscaling_metrics]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, autoscaling.targets, autoscaling.policies]
 #   remediation:
@@ -36,9 +36,13 @@ tracked := {sprintf("%s|%s", [p.resource_id, p.predefined_metric]) |
 	p.policy_type == "TargetTrackingScaling"
 }
 
-min_capacity := arch.spec.ecs.min_desired_count
+min_capacity(s) := object.get(arch.service_spec(s), "min_desired_count", 1)
 
-max_capacity := max([6, 3 * min_capacity])
+max_capacity(s) := arch.service_spec(s).max_desired_count
+
+max_capacity(s) := max([6, 3 * min_capacity(s)]) if not arch.service_spec(s).max_desired_count
+
+metrics(s) := arch.service_spec(s).autoscaling_metrics
 
 register(s) := sprintf(
 	concat(" ", [
@@ -46,7 +50,7 @@ register(s) := sprintf(
 		"--service-namespace ecs --resource-id %s --scalable-dimension",
 		"ecs:service:DesiredCount --min-capacity %d --max-capacity %d"
 	]),
-	[resource_id(s), min_capacity, max_capacity]
+	[resource_id(s), min_capacity(s), max_capacity(s)]
 )
 
 # Target tracking at 70 % of the metric.
@@ -65,31 +69,32 @@ put_policy(s, metric) := sprintf(
 scaling(s, register, metrics) := {
 	"resource_id": resource_id(s),
 	"register": register,
-	"min_capacity": min_capacity,
-	"max_capacity": max_capacity,
+	"min_capacity": min_capacity(s),
+	"max_capacity": max_capacity(s),
 	"metrics": metrics,
 	"target_value": 70
 }
 
-deny contains result.with_details(
+deny contains result.in_component(arch.service_of(s), result.with_details(
 	result.fixed(msg, s.arn, "scalable_target", resource_id(s), null, cmd),
-	{"scaling": scaling(s, true, arch.spec.ecs.autoscaling_metrics)}
-) if {
+	{"scaling": scaling(s, true, metrics(s))}
+)) if {
 	arch.complete("autoscaling.targets")
 	some s in arch.services
+	count(metrics(s)) > 0
 	not resource_id(s) in targets
-	cmd := result.steps(array.concat([register(s)], [put_policy(s, m) | some m in arch.spec.ecs.autoscaling_metrics]))
+	cmd := result.steps(array.concat([register(s)], [put_policy(s, m) | some m in metrics(s)]))
 	msg := sprintf("Service %s is not registered for auto scaling.", [s.id])
 }
 
-deny contains result.with_details(
+deny contains result.in_component(arch.service_of(s), result.with_details(
 	result.fixed(msg, s.arn, sprintf("scaling_policy:%s", [m]), m, null, put_policy(s, m)),
 	{"scaling": scaling(s, false, [m])}
-) if {
+)) if {
 	arch.complete("autoscaling.policies")
 	some s in arch.services
 	resource_id(s) in targets
-	some m in arch.spec.ecs.autoscaling_metrics
+	some m in metrics(s)
 	not sprintf("%s|%s", [resource_id(s), m]) in tracked
 	msg := sprintf("Service %s has no target-tracking policy on %s.", [s.id, m])
 }

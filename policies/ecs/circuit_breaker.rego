@@ -7,7 +7,7 @@
 #   id: AA-ECS-004
 #   severity: medium
 #   resource_type: aws.ecs.service
-#   expectation: [ecs.circuit_breaker_rollback]
+#   expectation: [services.*.circuit_breaker_rollback]
 #   anchors: [ecs_service]
 #   requires: [ecs.services]
 #   remediation:
@@ -21,9 +21,12 @@ package archaudit.ecs.circuit_breaker
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, s.arn, "deployment.circuit_breaker", {"enabled": true, "rollback": true}, actual) if {
-	arch.spec.ecs.circuit_breaker_rollback
+deny contains result.in_component(
+	arch.service_of(s),
+	result.new(msg, s.arn, "deployment.circuit_breaker", {"enabled": true, "rollback": true}, actual)
+) if {
 	some s in arch.services
+	arch.service_spec(s).circuit_breaker_rollback == true
 	s.deployment.controller == "ECS"
 	not rolls_back(s)
 	actual := {"enabled": s.deployment.circuit_breaker_enabled, "rollback": s.deployment.circuit_breaker_rollback}

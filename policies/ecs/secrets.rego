@@ -7,7 +7,7 @@
 #   id: AA-ECS-007
 #   severity: critical
 #   resource_type: aws.ecs.task_definition
-#   expectation: [ecs]
+#   expectation: [services]
 #   anchors: [ecs_service]
 #   requires: [ecs.task_definitions, secretsmanager.secrets]
 #   remediation:
@@ -27,14 +27,14 @@ secret_arns := {s.arn | some s in input.aws.secretsmanager.secrets}
 # The secret's ARN from a valueFrom that may carry a JSON key suffix (`…:password::`).
 secret_arn(value_from) := concat(":", array.slice(split(value_from, ":"), 0, 7))
 
-deny contains result.manual(
+deny contains result.in_component(arch.services_component(arch.td_components[td.arn]), result.manual(
 	msg,
 	td.arn,
 	sprintf("containers.%s.environment.%s", [c.name, e.name]),
 	"a Secrets Manager reference",
 	"plaintext value",
 	how
-) if {
+)) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	some e in c.environment
@@ -51,14 +51,14 @@ deny contains result.manual(
 	msg := sprintf("Container %s of %s has a credential in plaintext environment variable %s.", [c.name, td.id, e.name])
 }
 
-deny contains result.manual(
+deny contains result.in_component(arch.services_component(arch.td_components[td.arn]), result.manual(
 	msg,
 	td.arn,
 	sprintf("containers.%s.secrets.%s", [c.name, r.name]),
 	"secretsmanager",
 	r.source,
 	how
-) if {
+)) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	some r in c.secrets
@@ -74,14 +74,14 @@ deny contains result.manual(
 	msg := sprintf("Container %s of %s takes %s from %s instead of Secrets Manager.", [c.name, td.id, r.name, r.source])
 }
 
-deny contains result.manual(
+deny contains result.in_component(arch.services_component(arch.td_components[td.arn]), result.manual(
 	msg,
 	td.arn,
 	sprintf("containers.%s.secrets.%s", [c.name, r.name]),
 	"an existing secret",
 	r.value_from,
 	how
-) if {
+)) if {
 	arch.complete("secretsmanager.secrets")
 	some td in arch.task_definitions
 	some c in td.containers

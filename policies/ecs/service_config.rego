@@ -1,5 +1,5 @@
 # METADATA
-# title: The ECS service runs on Fargate with at least the documented number of tasks
+# title: Each ECS service runs on its documented launch type with the documented number of tasks
 # description: |
 #   Fargate removes the hosts the team would otherwise have to patch, and two or more tasks keep
 #   the application up when one task or one AZ fails.
@@ -7,7 +7,7 @@
 #   id: AA-ECS-002
 #   severity: high
 #   resource_type: aws.ecs.service
-#   expectation: [ecs.min_desired_count, ecs.launch_type]
+#   expectation: [services.*.min_desired_count, services.*.launch_type, services.*.max_desired_count]
 #   anchors: [ecs_service]
 #   requires: [ecs.services]
 #   remediation:
@@ -19,43 +19,72 @@ package archaudit.ecs.service_config
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-fargate(s) if s.launch_type == arch.spec.ecs.launch_type
+fargate(s, want) if s.launch_type == want
 
-fargate(s) if {
+fargate(s, want) if {
 	not s.launch_type
 	some p in s.capacity_providers
-	startswith(p, arch.spec.ecs.launch_type)
+	startswith(p, want)
 }
 
-deny contains result.manual(
+deny contains result.in_component(arch.service_of(s), result.manual(
 	msg,
 	s.arn,
 	"launch_type",
-	arch.spec.ecs.launch_type,
+	want,
 	actual,
-	"Recreate the service on Fargate (through Terraform): the launch type cannot be changed in place."
-) if {
+	sprintf(
+		"Recreate the service on %s (through Terraform): the launch type cannot be changed in place.",
+		[title(want)]
+	)
+)) if {
 	some s in arch.services
-	not fargate(s)
+	want := arch.service_spec(s).launch_type
+	not fargate(s, want)
 	actual := object.get(s, "launch_type", s.capacity_providers)
-	msg := sprintf("Service %s runs on %v instead of %s.", [s.id, actual, arch.spec.ecs.launch_type])
+	msg := sprintf("Service %s runs on %v instead of %s.", [s.id, actual, want])
 }
 
-deny contains result.fixed(
+title(want) := "Fargate" if want == "FARGATE"
+
+else := want
+
+deny contains result.in_component(arch.service_of(s), result.fixed(
 	msg,
 	s.arn,
 	"desired_count",
-	sprintf(">= %d", [arch.spec.ecs.min_desired_count]),
+	sprintf(">= %d", [min]),
 	s.desired_count,
 	sprintf(
 		"aws ecs update-service --cluster %s --service %s --desired-count %d",
-		[arch.cluster_name(s), s.id, arch.spec.ecs.min_desired_count]
+		[arch.cluster_name(s), s.id, min]
 	)
-) if {
+)) if {
 	some s in arch.services
-	s.desired_count < arch.spec.ecs.min_desired_count
+	min := arch.service_spec(s).min_desired_count
+	s.desired_count < min
 	msg := sprintf(
 		"Service %s wants %d task(s); the architecture needs at least %d.",
-		[s.id, s.desired_count, arch.spec.ecs.min_desired_count]
+		[s.id, s.desired_count, min]
+	)
+}
+
+deny contains result.in_component(arch.service_of(s), result.fixed(
+	msg,
+	s.arn,
+	"desired_count",
+	sprintf("<= %d", [max]),
+	s.desired_count,
+	sprintf(
+		"aws ecs update-service --cluster %s --service %s --desired-count %d",
+		[arch.cluster_name(s), s.id, max]
+	)
+)) if {
+	some s in arch.services
+	max := arch.service_spec(s).max_desired_count
+	s.desired_count > max
+	msg := sprintf(
+		"Service %s wants %d task(s); the architecture allows at most %d.",
+		[s.id, s.desired_count, max]
 	)
 }

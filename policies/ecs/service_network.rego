@@ -9,7 +9,7 @@
 #   id: AA-ECS-003
 #   severity: high
 #   resource_type: aws.ecs.service
-#   expectation: [ecs.assign_public_ip, subnets]
+#   expectation: [services.*.assign_public_ip, services.*.tier, networks.*.subnets]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, ec2.subnets]
 #   remediation:
@@ -23,51 +23,74 @@ package archaudit.ecs.service_network
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-# The documented network configuration, as one command: private subnets, the service's own
-# security groups, no public IP.
+# The spec an in-scope service is judged by, and the subnets it documents.
+svc_spec(s) := arch.spec.services[arch.scope_component[s.arn]]
+
+component(s) := arch.component("services", arch.scope_component[s.arn])
+
+documented_subnets(s) := arch.tier_subnet_ids[[svc.network, svc.tier]] if svc := svc_spec(s)
+
+# The documented network configuration, as one command: the documented subnets, the service's
+# own security groups, the documented public-IP setting.
 network_fix(s) := sprintf(
 	concat(" ", [
 		"aws ecs update-service --cluster %s --service %s",
 		"--network-configuration",
 		"'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=DISABLED}'"
 	]),
-	[arch.cluster_name(s), s.id, concat(",", subnets), concat(",", sort(s.network.security_groups))]
-) if {
-	private := sort(arch.private_subnet_ids)
-	subnets := private_or_current(private, s)
-}
+	[
+		arch.cluster_name(s),
+		s.id,
+		concat(",", subnets_or_current(s)),
+		concat(",", sort(s.network.security_groups))
+	]
+)
 
-private_or_current(private, _) := private if count(private) > 0
+subnets_or_current(s) := sort(documented_subnets(s)) if count(documented_subnets(s)) > 0
 
-private_or_current(private, s) := sort(s.network.subnets) if count(private) == 0
+else := sort(s.network.subnets)
 
 # The parameters of the fix, for `archaudit fix`.
 network_details(s) := {
-	"subnets": private_or_current(sort(arch.private_subnet_ids), s),
+	"subnets": subnets_or_current(s),
 	"security_groups": sort(s.network.security_groups),
 	"assign_public_ip": false
 }
 
-deny contains result.with_details(
-	result.fixed(msg, s.arn, "network.subnets", sort(arch.private_subnet_ids), s.network.subnets, network_fix(s)),
-	network_details(s)
-) if {
+# The fix turns public IPs off: for a service documented with public IPs, moving its subnets
+# is left to a person (the fix must not take away what the spec documents).
+subnet_fix(s, f) := result.with_details(object.union(f, {"cli": network_fix(s)}), network_details(s)) if {
+	not svc_spec(s).assign_public_ip == true
+}
+
+subnet_fix(s, f) := object.union(f, {"manual": sprintf(
+	"Move service %s to the subnets %v through Terraform (keeping its public IPs, as documented).",
+	[s.id, subnets_or_current(s)]
+)}) if {
+	svc_spec(s).assign_public_ip == true
+}
+
+deny contains result.in_component(component(s), subnet_fix(
+	s,
+	result.new(msg, s.arn, "network.subnets", sort(want), s.network.subnets)
+)) if {
 	some s in arch.scope_services
-	count(arch.private_subnet_ids) > 0
-	{x | some x in s.network.subnets} != arch.private_subnet_ids
+	want := documented_subnets(s)
+	count(want) > 0
+	{x | some x in s.network.subnets} != want
 	msg := sprintf(
-		"Service %s runs in subnets %v instead of the private subnets %v.",
-		[s.id, s.network.subnets, sort(arch.private_subnet_ids)]
+		"Service %s runs in subnets %v instead of the %s subnets %v.",
+		[s.id, s.network.subnets, svc_spec(s).tier, sort(want)]
 	)
 }
 
-deny contains result.with_details(
-	result.fixed(msg, s.arn, "network.assign_public_ip", arch.spec.ecs.assign_public_ip, true, network_fix(s)),
+deny contains result.in_component(component(s), result.with_details(
+	result.fixed(msg, s.arn, "network.assign_public_ip", false, true, network_fix(s)),
 	network_details(s)
-) if {
+)) if {
 	some s in arch.scope_services
 	s.network.assign_public_ip == true
-	arch.spec.ecs.assign_public_ip == false
+	svc_spec(s).assign_public_ip == false
 	msg := sprintf("Service %s gives its tasks public IP addresses.", [s.id])
 }
 

@@ -7,7 +7,7 @@
 #   id: AA-ECS-006
 #   severity: medium
 #   resource_type: aws.ecs.task_definition
-#   expectation: [region]
+#   expectation: [networks.*.region]
 #   anchors: [ecs_service]
 #   requires: [ecs.task_definitions]
 #   remediation:
@@ -24,9 +24,12 @@ package archaudit.ecs.task_definition
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-registry := sprintf("%s.dkr.ecr.%s.amazonaws.com/", [input.meta.account_id, arch.spec.region])
+# The account's ECR registry in the task definition's own region.
+registry(td) := sprintf("%s.dkr.ecr.%s.amazonaws.com/", [input.meta.account_id, td.region])
 
-deny contains result.manual(
+component(td) := arch.services_component(arch.td_components[td.arn])
+
+deny contains result.in_component(component(td), result.manual(
 	msg,
 	td.arn,
 	sprintf("containers.%s.log_driver", [c.name]),
@@ -39,7 +42,7 @@ deny contains result.manual(
 		]),
 		[c.name, td.family]
 	)
-) if {
+)) if {
 	some td in arch.task_definitions
 	some c in td.containers
 	actual := object.get(object.get(c, "log_configuration", {}), "driver", null)
@@ -47,11 +50,11 @@ deny contains result.manual(
 	msg := sprintf("Container %s of %s logs with %v instead of awslogs.", [c.name, td.id, actual])
 }
 
-deny contains result.manual(
+deny contains result.in_component(component(td), result.manual(
 	msg,
 	td.arn,
 	sprintf("containers.%s.image", [c.name]),
-	sprintf("%s…", [registry]),
+	sprintf("%s…", [registry(td)]),
 	c.image,
 	sprintf(
 		concat(" ", [
@@ -60,9 +63,9 @@ deny contains result.manual(
 		]),
 		[c.name, td.family]
 	)
-) if {
+)) if {
 	some td in arch.task_definitions
 	some c in td.containers
-	not startswith(c.image, registry)
+	not startswith(c.image, registry(td))
 	msg := sprintf("Container %s of %s runs %s, not an image from the account's ECR.", [c.name, td.id, c.image])
 }

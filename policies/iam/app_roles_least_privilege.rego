@@ -66,17 +66,18 @@ source(g) := {"inline_policy": g.policy} if g.inline
 
 source(g) := {"managed_policy": g.arn} if not g.inline
 
-deny contains result.with_details(
+deny contains arch.with_services(result.with_details(
 	result.manual(msg, g.role.arn, sprintf("%s:action:%s", [g.policy, a]), "specific actions", a, how(g)),
 	source(g)
-) if {
+), object.get(arch.role_components, g.role.arn, set())) if {
+	arch.spec.iam
 	some g in grants
 	some a in g.statement.action
 	wildcard_action(a)
 	msg := sprintf("Role %s is granted %s by policy %s.", [g.role.id, a, g.policy])
 }
 
-deny contains result.with_details(
+deny contains arch.with_services(result.with_details(
 	result.manual(
 		msg,
 		g.role.arn,
@@ -86,7 +87,8 @@ deny contains result.with_details(
 		how(g)
 	),
 	source(g)
-) if {
+), object.get(arch.role_components, g.role.arn, set())) if {
+	arch.spec.iam
 	some g in grants
 	"*" in g.statement.resource
 	actions := [a | some a in g.statement.action; not a in arch.spec.iam.wildcard_resource_actions]

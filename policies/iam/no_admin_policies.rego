@@ -26,7 +26,10 @@ admin := {
 	regex.replace(p, "^arn:aws:", sprintf("arn:%s:", [input.meta.partition])) | some p in arch.spec.iam.admin_policies
 }
 
-deny contains result.new(msg, r.arn, sprintf("attached_policies:%s", [a.arn]), "no administrator policy", a.arn) if {
+deny contains arch.with_services(
+	result.new(msg, r.arn, sprintf("attached_policies:%s", [a.arn]), "no administrator policy", a.arn),
+	object.get(arch.role_components, r.arn, set())
+) if {
 	some r in roles
 	some a in r.attached_policies
 	a.arn in admin

@@ -1,7 +1,10 @@
 # Anchors: the documented components other rules hang on. When one is not found, the rules
 # anchored on it (METADATA `custom.anchors`) found nothing because there was nothing to look
 # at: they are reported as not evaluated ("blocked: …"), never as passed. The rule that
-# reports the missing component itself is not anchored on it.
+# reports the missing component itself is not anchored on it. An anchor is missing when the
+# spec documents components of its kind and none of them is found; a section the spec leaves
+# out is never missing (its rules have nothing to judge). One documented component of several
+# that is not found is that component's own finding (AA-NET-001, AA-LB-001, AA-ECS-001).
 #
 # A user's policy library may add anchors of its own: `missing["name"] := "message" if { … }`
 # in this package, in any file.
@@ -9,21 +12,26 @@ package archaudit.lib.anchors
 
 import data.archaudit.lib.arch
 
-missing["vpc"] := sprintf("documented VPC %s not found", [arch.spec.vpc.cidr]) if {
+missing["vpc"] := sprintf("documented VPC %s not found", [cidrs]) if {
+	count(arch.spec.networks) > 0
 	count(arch.vpcs) == 0
+	cidrs := concat(", ", [n.cidr | some _, n in arch.spec.networks])
 }
 
 missing["load_balancer"] := sprintf(
-	"documented internet-facing application load balancer not found%s",
-	[because_vpc]
+	"documented %s application load balancer not found%s",
+	[schemes, because_vpc]
 ) if {
+	count(arch.spec.load_balancers) > 0
 	count(arch.albs) == 0
+	schemes := concat(" or ", sort({lb.scheme | some _, lb in arch.spec.load_balancers}))
 }
 
 missing["ecs_service"] := sprintf(
 	"documented ECS service (registered with the load balancer's target group) not found%s",
 	[because_lb]
 ) if {
+	count(arch.spec.services) > 0
 	count(arch.services) == 0
 }
 
@@ -46,6 +54,9 @@ because_vpc := " (the documented VPC was not found)" if count(arch.vpcs) == 0
 
 else := ""
 
-because_lb := " (the documented load balancer was not found)" if count(arch.albs) == 0
+because_lb := " (the documented load balancer was not found)" if {
+	count(arch.spec.load_balancers) > 0
+	count(arch.albs) == 0
+}
 
 else := ""

@@ -80,7 +80,7 @@ nodes contains node(
 nodes contains absent(
 	"vpc_missing",
 	"vpc",
-	sprintf("VPC %s", [arch.spec.vpc.cidr]),
+	sprintf("VPC %s", [concat(", ", [n.cidr | some _, n in arch.spec.networks])]),
 	"vpc",
 	["ec2.vpcs"]
 ) if count(arch.vpcs) == 0
@@ -93,9 +93,9 @@ nodes contains node(
 	sprintf("az:%s", [s.availability_zone])
 ) if some s in arch.subnets
 
-tier(s) := arch.documented_subnets[s.cidr_block].tier
+tier(s) := arch.subnet_spec(s).tier
 
-tier(s) := "undocumented" if not arch.documented_subnets[s.cidr_block]
+tier(s) := "undocumented" if not arch.subnet_spec(s)
 
 nodes contains absent(
 	sprintf("subnet_missing_%s", [safe(d.cidr)]),
@@ -104,7 +104,8 @@ nodes contains absent(
 	sprintf("az:%s", [d.az]),
 	["ec2.vpcs", "ec2.subnets"]
 ) if {
-	some d in arch.spec.subnets
+	some _, n in arch.spec.networks
+	some d in n.subnets
 	not found_cidrs[d.cidr]
 }
 
@@ -129,9 +130,11 @@ nodes contains absent(
 	sprintf("az:%s", [az]),
 	["ec2.subnets", "ec2.nat_gateways"]
 ) if {
-	count(arch.vpcs) > 0
-	some az in arch.spec.availability_zones
-	not arch.nat_in_az(az)
+	some v in arch.vpcs
+	n := arch.spec.networks[arch.vpc_network[v.id]]
+	n.nat == "per_az"
+	some az in n.availability_zones
+	not arch.available_nats[[v.id, az]][0]
 }
 
 nodes contains node(
@@ -361,7 +364,8 @@ nodes contains absent(
 	["cloudwatch.alarms"]
 ) if {
 	count(arch.services) > 0
-	some d in arch.spec.alarms
+	some _, svc in arch.spec.services
+	some d in svc.alarms
 	not alarm_metrics[d.metric]
 }
 

@@ -34,3 +34,7 @@ steps(cmds) := concat(" &&\n", cmds)
 
 # A string quoted for a POSIX shell.
 quote(s) := sprintf("'%s'", [replace(s, "'", "'\\''")])
+
+# A finding about the documented component `component` (`services.api`, from
+# `arch.component(kind, name)`): reports group and locate findings by it.
+in_component(component, finding) := object.union(finding, {"component": component})

@@ -1,5 +1,5 @@
 # METADATA
-# title: An internet-facing application load balancer runs in the public subnets
+# title: Each documented load balancer exists with its scheme, in its network's subnets of that tier
 # description: |
 #   The ALB is the architecture's only entry point: it must exist, face the internet, and have
 #   nodes in both public subnets (one per AZ) so that one AZ's failure leaves it reachable.
@@ -7,7 +7,7 @@
 #   id: AA-LB-001
 #   severity: high
 #   resource_type: aws.elbv2.load_balancer
-#   expectation: [load_balancer, subnets]
+#   expectation: [load_balancers.*.scheme, networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [elbv2.load_balancers, ec2.subnets]
 #   remediation:
@@ -19,49 +19,64 @@ package archaudit.load_balancer.alb_placement
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.manual(
+deny contains result.in_component(arch.component("load_balancers", name), result.manual(
 	msg,
 	vpc.arn,
-	"load_balancer",
-	"an internet-facing application load balancer",
+	arch.qualified("load_balancer", "load_balancers", name),
+	sprintf("an %s application load balancer", [lb.scheme]),
 	null,
 	"Recreate the load balancer, its listeners and target group from the Terraform configuration."
-) if {
+)) if {
 	arch.complete("elbv2.load_balancers")
-	count(arch.albs) == 0
+	some name, lb in arch.spec.load_balancers
+	count(arch.component_albs[name]) == 0
 	some vpc in arch.vpcs
-	msg := sprintf("VPC %s has no internet-facing application load balancer.", [vpc.id])
+	arch.vpc_network[vpc.id] == lb.network
+	msg := sprintf("VPC %s has no %s application load balancer%s.", [vpc.id, lb.scheme, named(name)])
 }
 
-deny contains result.fixed(
+named(name) := "" if count(arch.spec.load_balancers) == 1
+
+else := sprintf(" (load balancer %s)", [name])
+
+deny contains result.in_component(arch.lb_of(lb.arn), result.fixed(
 	msg,
 	lb.arn,
 	"subnets",
-	sort(arch.public_subnet_ids),
+	sort(want),
 	lb.subnets,
 	sprintf(
 		"aws elbv2 set-subnets --load-balancer-arn %s --subnets %s",
-		[lb.arn, concat(" ", sort(arch.public_subnet_ids))]
+		[lb.arn, concat(" ", sort(want))]
 	)
-) if {
+)) if {
 	some lb in arch.albs
-	count(arch.public_subnet_ids) > 0
-	{s | some s in lb.subnets} != arch.public_subnet_ids
+	want := arch.lb_subnet_ids(lb)
+	count(want) > 0
+	{s | some s in lb.subnets} != want
 	msg := sprintf(
-		"Load balancer %s runs in subnets %v instead of the public subnets %v.",
-		[lb.id, lb.subnets, sort(arch.public_subnet_ids)]
+		"Load balancer %s runs in subnets %v instead of the %s subnets %v.",
+		[lb.id, lb.subnets, tier(lb), sort(want)]
 	)
 }
 
-deny contains result.manual(
+tier(lb) := "public" if arch.lb_spec(lb).scheme == "internet-facing"
+
+else := "private"
+
+# A load balancer pinned by name with another scheme (an unpinned one is found by its scheme).
+# An unread scheme (empty) is not judged here: the collection reported it as a gap.
+deny contains result.in_component(arch.lb_of(lb.arn), result.manual(
 	msg,
 	lb.arn,
 	"scheme",
-	"internet-facing",
+	want,
 	lb.scheme,
-	"A load balancer's scheme cannot be changed: recreate it as internet-facing (through Terraform)."
-) if {
+	sprintf("A load balancer's scheme cannot be changed: recreate it as %s (through Terraform).", [want])
+)) if {
 	some lb in arch.albs
-	lb.scheme != "internet-facing"
-	msg := sprintf("Load balancer %s is %s, not internet-facing.", [lb.id, lb.scheme])
+	want := arch.lb_spec(lb).scheme
+	object.get(lb, "scheme", "") != ""
+	lb.scheme != want
+	msg := sprintf("Load balancer %s is %s, not %s.", [lb.id, lb.scheme, want])
 }

@@ -6,7 +6,7 @@
 #   id: AA-LB-004
 #   severity: high
 #   resource_type: aws.elbv2.listener
-#   expectation: [load_balancer.https_port, load_balancer.http_port]
+#   expectation: [load_balancers.*.https.port, load_balancers.*.http.port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.listeners]
 #   remediation:
@@ -18,10 +18,19 @@ package archaudit.load_balancer.no_other_listeners
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-ports := {arch.spec.load_balancer.https_port, arch.spec.load_balancer.http_port}
+# The documented listener ports of each load-balancer component.
+ports(name) := {p |
+	lb := arch.spec.load_balancers[name]
+	some k in ["https", "http"]
+	p := lb[k].port
+}
 
-deny contains result.new(msg, l.arn, "port", sort(ports), l.port) if {
+deny contains result.in_component(
+	arch.component("load_balancers", name),
+	result.new(msg, l.arn, "port", sort(ports(name)), l.port)
+) if {
 	some l in arch.alb_listeners
-	not l.port in ports
+	name := arch.listener_component(l)
+	not l.port in ports(name)
 	msg := sprintf("Load balancer listener on port %d (%s) is not documented.", [l.port, l.protocol])
 }

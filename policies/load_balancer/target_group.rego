@@ -7,7 +7,7 @@
 #   id: AA-LB-005
 #   severity: medium
 #   resource_type: aws.elbv2.target_group
-#   expectation: [app_port]
+#   expectation: [services.*.ports]
 #   anchors: [load_balancer]
 #   requires: [elbv2.target_groups, elbv2.listeners]
 #   remediation:
@@ -22,13 +22,35 @@ import data.archaudit.lib.result
 
 forwarded := {tg | some l in arch.alb_listeners; some a in l.default_actions; some tg in a.target_groups}
 
-deny contains result.new(msg, tg.arn, "port", arch.spec.app_port, tg.port) if {
+# Target groups an ECS service registers its tasks with: the registration names the port,
+# so the target group's own port is not where traffic goes (service_behind_alb judges it).
+registered := {b.target_group_arn | some s in input.aws.ecs.services; some b in s.load_balancers}
+
+# The ports documented for the services behind a load-balancer component.
+lb_ports(name) := {p | some _, svc in arch.spec.services; svc.load_balancer == name; some p in svc.ports}
+
+deny contains result.in_component(
+	arch.component("load_balancers", name),
+	result.new(msg, tg.arn, "port", expected, tg.port)
+) if {
 	some arn in forwarded
+	not arn in registered
 	tg := arch.target_groups_by_arn[arn]
 	tg.target_type != "lambda"
-	tg.port != arch.spec.app_port
-	msg := sprintf("Target group %s sends traffic to port %d instead of %d.", [tg.id, tg.port, arch.spec.app_port])
+	some name in arch.tg_components[arn]
+	ports := lb_ports(name)
+	count(ports) > 0
+	not tg.port in ports
+	expected := one_or_all(ports)
+	msg := sprintf("Target group %s sends traffic to port %d instead of %v.", [tg.id, tg.port, expected])
 }
+
+one_or_all(ports) := p if {
+	count(ports) == 1
+	some p in ports
+}
+
+else := sort(ports)
 
 deny contains result.new(msg, tg.arn, "health_check.enabled", true, false) if {
 	some arn in forwarded

@@ -8,7 +8,7 @@
 #   id: AA-LB-006
 #   severity: high
 #   resource_type: aws.elbv2.listener
-#   expectation: [load_balancer]
+#   expectation: [load_balancers]
 #   anchors: [vpc]
 #   remediation:
 #     summary: Delete the listener (or the load balancer), or make it redirect to HTTPS.
@@ -25,7 +25,10 @@ undocumented_arns := {lb.arn: lb | some lb in arch.undocumented_load_balancers}
 
 plaintext := {"HTTP", "TCP", "UDP", "TCP_UDP"}
 
-deny contains result.new(msg, l.arn, "protocol", "HTTPS (or a redirect to HTTPS)", l.protocol) if {
+deny contains result.in_component(
+	arch.network_of(lb.vpc_id),
+	result.new(msg, l.arn, "protocol", "HTTPS (or a redirect to HTTPS)", l.protocol)
+) if {
 	some l in input.aws.elbv2.listeners
 	lb := undocumented_arns[l.load_balancer_arn]
 	l.protocol in plaintext

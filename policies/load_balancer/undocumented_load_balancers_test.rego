@@ -43,7 +43,7 @@ redirect := [
 # With the documented ALB named in archaudit.toml, a second one in the VPC is undocumented.
 named := object.union(
 	data.archaudit.architecture,
-	{"load_balancer": object.union(data.archaudit.architecture.load_balancer, {"name": alb.id})}
+	{"load_balancers": {"public": object.union(data.archaudit.architecture.load_balancers.public, {"name": alb.id})}}
 )
 
 test_second_http_load_balancer_is_found if {

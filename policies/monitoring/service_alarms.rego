@@ -8,7 +8,7 @@
 #   id: AA-MON-001
 #   severity: medium
 #   resource_type: aws.ecs.service
-#   expectation: [alarms]
+#   expectation: [services.*.alarms]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, cloudwatch.alarms]
 #   remediation:
@@ -24,13 +24,21 @@ package archaudit.monitoring.service_alarms
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-# "namespace|metric|cluster|service" of every alarm that meets the documented bar.
-good contains sprintf(
-	"%s|%s|%s|%s",
-	[a.namespace, a.metric_name, a.dimensions.ClusterName, a.dimensions.ServiceName]
-) if {
+# The alarms of the documented services (one pass over the account's alarms), by
+# "cluster|service".
+service_keys := {sprintf("%s|%s", [arch.cluster_name(s), s.id]) | some s in arch.services}
+
+key(a) := sprintf("%s|%s", [a.dimensions.ClusterName, a.dimensions.ServiceName])
+
+relevant contains a if {
 	some a in input.aws.cloudwatch.alarms
-	some want in arch.spec.alarms
+	key(a) in service_keys
+}
+
+# Whether service `s` has an alarm that meets the documented bar `want`.
+good(s, want) if {
+	some a in relevant
+	key(a) == sprintf("%s|%s", [arch.cluster_name(s), s.id])
 	a.namespace == want.namespace
 	a.metric_name == want.metric
 	a.comparison_operator in want.comparison
@@ -99,11 +107,14 @@ fix(f, s, want) := object.union(
 	{"manual": sprintf("Name the SNS topic to notify: %s", [put_alarm(s, want, "<sns-topic-arn>")])}
 ) if count(topics(s)) == 0
 
-deny contains fix(result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null), s, want) if {
+deny contains result.in_component(
+	arch.service_of(s),
+	fix(result.new(msg, s.arn, sprintf("alarm:%s", [want.metric]), expected, null), s, want)
+) if {
 	arch.complete("cloudwatch.alarms")
 	some s in arch.services
-	some want in arch.spec.alarms
-	not sprintf("%s|%s|%s|%s", [want.namespace, want.metric, arch.cluster_name(s), s.id]) in good
+	some want in arch.service_spec(s).alarms
+	not good(s, want)
 	expected := sprintf(
 		"%s/%s alarm, threshold %v..%v, actions enabled",
 		[want.namespace, want.metric, want.threshold_min, want.threshold_max]

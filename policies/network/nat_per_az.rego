@@ -1,5 +1,5 @@
 # METADATA
-# title: Each availability zone has its own NAT gateway with an Elastic IP
+# title: NAT gateways are as the network's egress model documents (one per AZ, one, or none)
 # description: |
 #   One NAT gateway per AZ keeps the private subnets' outbound traffic working when an AZ
 #   fails. A single shared NAT gateway is a single point of failure.
@@ -7,7 +7,7 @@
 #   id: AA-NET-006
 #   severity: high
 #   resource_type: aws.ec2.nat_gateway
-#   expectation: [availability_zones]
+#   expectation: [networks.*.nat, networks.*.availability_zones]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.nat_gateways]
 #   remediation:
@@ -34,9 +34,47 @@ nat_subnets := {n.subnet_id |
 	count(n.allocation_ids) > 0
 }
 
-deny contains result.new(msg, s.arn, "nat_gateway", "an available public NAT gateway with an Elastic IP", null) if {
+model(vpc_id) := object.get(arch.spec.networks[arch.vpc_network[vpc_id]], "nat", "")
+
+# `per_az`: every public subnet holds its zone's NAT gateway.
+deny contains result.in_component(
+	arch.network_of(s.vpc_id),
+	result.new(msg, s.arn, "nat_gateway", "an available public NAT gateway with an Elastic IP", null)
+) if {
 	arch.complete("ec2.nat_gateways")
 	some s in arch.public_subnets
+	model(s.vpc_id) == "per_az"
 	not s.id in nat_subnets
 	msg := sprintf("Public subnet %s in %s has no NAT gateway with an Elastic IP.", [s.cidr_block, s.availability_zone])
+}
+
+# `single`: the network has one.
+deny contains result.in_component(
+	arch.network_of(v.id),
+	result.new(msg, v.arn, "nat_gateway", "one available public NAT gateway with an Elastic IP", null)
+) if {
+	arch.complete("ec2.nat_gateways")
+	some v in arch.vpcs
+	model(v.id) == "single"
+	count({s | some s in arch.public_subnets; s.vpc_id == v.id; s.id in nat_subnets}) == 0
+	msg := sprintf("VPC %s has no NAT gateway with an Elastic IP in a public subnet.", [v.id])
+}
+
+# `none`: it has none.
+deny contains result.in_component(
+	arch.network_of(s.vpc_id),
+	result.manual(
+		msg,
+		n.arn,
+		"nat_gateway",
+		"no NAT gateway (nat = none)",
+		n.id,
+		"Delete the NAT gateway through Terraform, or document the network's egress (nat) in archaudit.toml."
+	)
+) if {
+	some n in input.aws.ec2.nat_gateways
+	n.state in {"available", "pending"}
+	s := arch.subnets_by_id[n.subnet_id]
+	model(s.vpc_id) == "none"
+	msg := sprintf("NAT gateway %s runs in %s, whose network documents no NAT (nat = \"none\").", [n.id, s.cidr_block])
 }

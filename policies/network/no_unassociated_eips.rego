@@ -7,7 +7,7 @@
 #   id: AA-NET-008
 #   severity: low
 #   resource_type: aws.ec2.elastic_ip
-#   expectation: [vpc]
+#   expectation: [network]
 #   requires: [ec2.elastic_ips]
 #   remediation:
 #     summary: Release the address if nothing needs it.

@@ -7,7 +7,7 @@
 #   id: AA-NET-003
 #   severity: medium
 #   resource_type: aws.ec2.subnet
-#   expectation: [subnets]
+#   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.subnets]
 #   remediation:
@@ -18,10 +18,13 @@ package archaudit.network.no_undocumented_subnets
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, s.arn, "cidr_block", documented, s.cidr_block) if {
+deny contains result.in_component(
+	arch.network_of(s.vpc_id),
+	result.new(msg, s.arn, "cidr_block", documented, s.cidr_block)
+) if {
 	some s in arch.subnets
-	not arch.documented_subnets[s.cidr_block]
-	documented := sort(object.keys(arch.documented_subnets))
+	not arch.subnet_spec(s)
+	documented := sort([d.cidr | some d in arch.subnet_network(s).subnets])
 	msg := sprintf(
 		"Subnet %s (%s, %s) in the architecture VPC is not documented%s.",
 		[s.id, s.cidr_block, s.availability_zone, overlap_note(s)]
@@ -30,6 +33,6 @@ deny contains result.new(msg, s.arn, "cidr_block", documented, s.cidr_block) if 
 
 # Subnets cannot overlap within a VPC, but a documented CIDR may be carved differently.
 overlap_note(s) := sprintf(" and overlaps documented %v", [overlaps]) if {
-	overlaps := [c | some c, _ in arch.documented_subnets; net.cidr_intersects(c, s.cidr_block)]
+	overlaps := [d.cidr | some d in arch.subnet_network(s).subnets; net.cidr_intersects(d.cidr, s.cidr_block)]
 	count(overlaps) > 0
 } else := ""

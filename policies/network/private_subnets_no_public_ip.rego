@@ -7,7 +7,7 @@
 #   id: AA-NET-004
 #   severity: high
 #   resource_type: aws.ec2.subnet
-#   expectation: [subnets]
+#   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.subnets]
 #   remediation:
@@ -23,7 +23,10 @@ package archaudit.network.private_subnets_no_public_ip
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(msg, s.arn, "map_public_ip_on_launch", false, true) if {
+deny contains result.in_component(
+	arch.network_of(s.vpc_id),
+	result.new(msg, s.arn, "map_public_ip_on_launch", false, true)
+) if {
 	some s in arch.private_subnets
 	s.map_public_ip_on_launch == true
 	msg := sprintf("Private subnet %s (%s) auto-assigns public IP addresses.", [s.id, s.cidr_block])

@@ -8,7 +8,7 @@
 #   id: AA-NET-007
 #   severity: high
 #   resource_type: aws.ec2.route_table
-#   expectation: [subnets]
+#   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.internet_gateways]
 #   remediation:
@@ -21,7 +21,7 @@ import data.archaudit.lib.result
 
 # Route tables of public subnets without a default route to the VPC's internet gateway, with
 # the subnets that use them: one finding per table, however many subnets share it.
-broken[rt.id] := {"table": rt, "subnets": subnets} if {
+broken[rt.id] := {"table": rt, "subnets": subnets, "vpc": s.vpc_id} if {
 	some s in arch.public_subnets
 	rt := arch.route_table(s)
 	not routes_to_igw(rt)
@@ -31,22 +31,22 @@ broken[rt.id] := {"table": rt, "subnets": subnets} if {
 igw_fix(rt) := {
 	"cli": sprintf(
 		"aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --gateway-id %s",
-		[verb(rt), rt.id, sort(arch.attached_igws)[0]]
+		[verb(rt), rt.id, sort(arch.vpc_igws[rt.vpc_id])[0]]
 	)
-} if count(arch.attached_igws) > 0
+} if count(object.get(arch.vpc_igws, rt.vpc_id, set())) > 0
 
-igw_fix(_) := {
+igw_fix(rt) := {
 	"manual": "Attach an internet gateway to the VPC (through Terraform), then route 0.0.0.0/0 to it."
-} if count(arch.attached_igws) == 0
+} if count(object.get(arch.vpc_igws, rt.vpc_id, set())) == 0
 
 verb(rt) := "replace-route" if arch.default_route(rt)
 
 verb(rt) := "create-route" if not arch.default_route(rt)
 
-deny contains object.union(
+deny contains result.in_component(arch.network_of(b.vpc), object.union(
 	result.new(msg, rt.arn, "route:0.0.0.0/0", "an attached internet gateway", actual),
 	igw_fix(rt)
-) if {
+)) if {
 	some b in broken
 	rt := b.table
 	actual := default_target(rt)
@@ -59,7 +59,7 @@ deny contains object.union(
 routes_to_igw(rt) if {
 	r := arch.default_route(rt)
 	r.target.type == "internet_gateway"
-	r.target.id in arch.attached_igws
+	r.target.id in arch.vpc_igws[rt.vpc_id]
 }
 
 default_target(rt) := arch.default_route(rt).target

@@ -1,5 +1,5 @@
 # METADATA
-# title: Private subnets reach the internet only through the NAT gateway of their own AZ
+# title: Private subnets reach the internet only as their network's NAT model documents
 # description: |
 #   A private subnet with a route to the internet gateway is public in all but name; a default
 #   route through another AZ's NAT gateway couples the AZs, so one AZ's outage takes both down.
@@ -7,7 +7,7 @@
 #   id: AA-NET-005
 #   severity: high
 #   resource_type: aws.ec2.route_table
-#   expectation: [subnets]
+#   expectation: [networks.*.subnets, networks.*.nat]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.nat_gateways]
 #   remediation:
@@ -27,20 +27,31 @@ package archaudit.network.routes
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-# Points the default route of `rt` (used by private subnet `s`) at the NAT gateway of the
-# subnet's own AZ; `verb` is create-route or replace-route.
+# Private subnets and the egress model of their network (`per_az`, `single`, `none`; a network
+# that documents none has only the no-internet-gateway rule).
+private contains [s, m] if {
+	some s in arch.private_subnets
+	m := object.get(arch.subnet_network(s), "nat", "")
+}
+
+expected(m) := "a NAT gateway in the same AZ" if m == "per_az"
+
+expected(m) := "the network's NAT gateway" if m == "single"
+
+# Points the default route of `rt` (used by private subnet `s`) at the NAT gateway the
+# network's model gives it; `verb` is create-route or replace-route.
 to_nat(verb, rt, s) := {
 	"cli": sprintf(
 		"aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s",
-		[verb, rt.id, arch.nat_in_az(s.availability_zone)]
+		[verb, rt.id, arch.nat_for(s)]
 	),
 	"details": {
 		"route_table_id": rt.id,
 		"destination": "0.0.0.0/0",
-		"nat_gateway_id": arch.nat_in_az(s.availability_zone),
+		"nat_gateway_id": arch.nat_for(s),
 		"route_exists": verb == "replace-route"
 	}
-} if arch.nat_in_az(s.availability_zone)
+} if arch.nat_for(s)
 
 to_nat(_, _, s) := {
 	"manual": sprintf(
@@ -50,19 +61,33 @@ to_nat(_, _, s) := {
 		]),
 		[s.availability_zone]
 	)
-} if not arch.nat_in_az(s.availability_zone)
+} if not arch.nat_for(s)
 
-route_fix(r, rt, s) := to_nat("replace-route", rt, s) if r.destination == "0.0.0.0/0"
+route_fix(r, rt, s) := to_nat("replace-route", rt, s) if {
+	r.destination == "0.0.0.0/0"
+	object.get(arch.subnet_network(s), "nat", "") in {"per_az", "single"}
+}
 
 route_fix(r, rt, _) := {
 	"cli": sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block %s", [rt.id, r.destination])
-} if r.destination != "0.0.0.0/0"
+} if {
+	r.destination != "0.0.0.0/0"
+}
 
-deny contains object.union(
+route_fix(r, rt, s) := {
+	"cli": sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block %s", [rt.id, r.destination])
+} if {
+	r.destination == "0.0.0.0/0"
+	not object.get(arch.subnet_network(s), "nat", "") in {"per_az", "single"}
+}
+
+finding(s, f) := result.in_component(arch.network_of(s.vpc_id), f)
+
+deny contains finding(s, object.union(
 	result.new(msg, rt.arn, sprintf("route:%s", [r.destination]), "no route to an internet gateway", r.target.id),
 	route_fix(r, rt, s)
-) if {
-	some s in arch.private_subnets
+)) if {
+	some [s, _] in private
 	rt := arch.route_table(s)
 	some r in rt.routes
 	r.target.type == "internet_gateway"
@@ -72,22 +97,24 @@ deny contains object.union(
 	)
 }
 
-deny contains object.union(
-	result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", actual),
+deny contains finding(s, object.union(
+	result.new(msg, rt.arn, "route:0.0.0.0/0", expected(m), actual),
 	to_nat("create-route", rt, s)
-) if {
-	some s in arch.private_subnets
+)) if {
+	some [s, m] in private
+	m in {"per_az", "single"}
 	rt := arch.route_table(s)
 	not arch.default_route(rt)
 	actual := null
 	msg := sprintf("Private subnet %s has no default route (route table %s).", [s.cidr_block, rt.id])
 }
 
-deny contains object.union(
-	result.new(msg, rt.arn, "route:0.0.0.0/0", "a NAT gateway in the same AZ", r.target),
+deny contains finding(s, object.union(
+	result.new(msg, rt.arn, "route:0.0.0.0/0", expected(m), r.target),
 	to_nat("replace-route", rt, s)
-) if {
-	some s in arch.private_subnets
+)) if {
+	some [s, m] in private
+	m in {"per_az", "single"}
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
 	r.target.type != "nat_gateway"
@@ -98,11 +125,11 @@ deny contains object.union(
 	)
 }
 
-deny contains object.union(
+deny contains finding(s, object.union(
 	result.new(msg, rt.arn, "route:0.0.0.0/0", s.availability_zone, nat_subnet.availability_zone),
 	to_nat("replace-route", rt, s)
-) if {
-	some s in arch.private_subnets
+)) if {
+	some [s, "per_az"] in private
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
 	r.target.type == "nat_gateway"
@@ -115,18 +142,47 @@ deny contains object.union(
 	)
 }
 
-deny contains object.union(
-	result.new(msg, rt.arn, "route:0.0.0.0/0", "an available NAT gateway", r.target.id),
+deny contains finding(s, object.union(
+	result.new(msg, rt.arn, "route:0.0.0.0/0", expected(m), r.target.id),
 	to_nat("replace-route", rt, s)
-) if {
-	some s in arch.private_subnets
+)) if {
+	some [s, m] in private
+	m in {"per_az", "single"}
 	rt := arch.route_table(s)
 	r := arch.default_route(rt)
 	r.target.type == "nat_gateway"
 	arch.complete("ec2.nat_gateways")
-	not arch.nats_by_id[r.target.id].state == "available"
+	not nat_of_network(r.target.id, s)
 	msg := sprintf(
-		"Private subnet %s routes through NAT gateway %s, which does not exist or is not available.",
+		concat(" ", [
+			"Private subnet %s routes through NAT gateway %s, which does not exist,",
+			"is not available or is outside its network."
+		]),
 		[s.cidr_block, r.target.id]
+	)
+}
+
+nat_of_network(id, s) if {
+	n := arch.nats_by_id[id]
+	n.state == "available"
+	arch.subnets_by_id[n.subnet_id].vpc_id == s.vpc_id
+}
+
+# `nat = "none"`: the network's private subnets have no route to the internet at all.
+deny contains finding(s, result.fixed(
+	msg,
+	rt.arn,
+	"route:0.0.0.0/0",
+	"no route to the internet (nat = none)",
+	r.target.id,
+	sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block 0.0.0.0/0", [rt.id])
+)) if {
+	some [s, "none"] in private
+	rt := arch.route_table(s)
+	r := arch.default_route(rt)
+	r.target.type != "internet_gateway"
+	msg := sprintf(
+		"Private subnet %s routes 0.0.0.0/0 to %s %s; its network documents no NAT (nat = \"none\").",
+		[s.cidr_block, r.target.type, r.target.id]
 	)
 }

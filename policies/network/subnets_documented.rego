@@ -7,7 +7,7 @@
 #   id: AA-NET-002
 #   severity: high
 #   resource_type: aws.ec2.subnet
-#   expectation: [subnets]
+#   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.vpcs, ec2.subnets]
 #   remediation:
@@ -24,22 +24,22 @@ package archaudit.network.subnets_documented
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.fixed(
+deny contains result.in_component(arch.network_of(vpc.id), result.fixed(
 	msg,
 	vpc.arn,
 	sprintf("subnet:%s", [d.cidr]),
 	d,
 	null,
 	sprintf("aws ec2 create-subnet --vpc-id %s --cidr-block %s --availability-zone %s", [vpc.id, d.cidr, d.az])
-) if {
+)) if {
 	arch.complete("ec2.subnets")
 	some vpc in arch.vpcs
-	some d in arch.spec.subnets
+	some d in arch.spec.networks[arch.vpc_network[vpc.id]].subnets
 	not arch.subnet_in(vpc.id, d.cidr)
 	msg := sprintf("Documented %s subnet %s (%s) is missing from VPC %s.", [d.tier, d.cidr, d.az, vpc.id])
 }
 
-deny contains result.manual(
+deny contains result.in_component(arch.network_of(s.vpc_id), result.manual(
 	msg,
 	s.arn,
 	"availability_zone",
@@ -52,9 +52,9 @@ deny contains result.manual(
 		]),
 		[s.id, d.az]
 	)
-) if {
+)) if {
 	some s in arch.subnets
-	d := arch.documented_subnets[s.cidr_block]
+	d := arch.subnet_spec(s)
 	s.availability_zone != d.az
 	msg := sprintf("Subnet %s (%s) is in %s instead of %s.", [s.id, s.cidr_block, s.availability_zone, d.az])
 }

@@ -7,7 +7,7 @@
 #   id: AA-NET-001
 #   severity: critical
 #   resource_type: aws.ec2.vpc
-#   expectation: [vpc.cidr]
+#   expectation: [networks.*.cidr]
 #   requires: [ec2.vpcs]
 #   remediation:
 #     summary: >-
@@ -24,33 +24,35 @@ package archaudit.network.vpc_cidr
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.manual(
+deny contains result.in_component(arch.component("networks", name), result.manual(
 	msg,
 	arch.account_arn,
-	"vpc",
-	arch.spec.vpc.cidr,
+	arch.qualified("vpc", "networks", name),
+	n.cidr,
 	actual,
 	concat(" ", [
 		"Recreate the VPC from the Terraform configuration, or correct",
-		"[architecture.vpc] in archaudit.toml if the documentation is out of",
+		sprintf("[architecture.networks.%s] in archaudit.toml if the documentation is out of", [name]),
 		"date."
 	])
-) if {
+)) if {
 	arch.complete("ec2.vpcs")
-	count(arch.vpcs) == 0
-	actual := sort([v.cidr_block | some v in input.aws.ec2.vpcs])
-	msg := sprintf("No VPC with the documented CIDR %s exists.", [arch.spec.vpc.cidr])
+	some name, n in arch.spec.networks
+	count(arch.network_vpc_ids[name]) == 0
+	actual := sort([v.cidr_block | some v in input.aws.ec2.vpcs; v.region == n.region])
+	msg := sprintf("No VPC with the documented CIDR %s exists in %s (network %s).", [n.cidr, n.region, name])
 }
 
-deny contains result.manual(
+deny contains result.in_component(arch.network_of(v.id), result.manual(
 	msg,
 	v.arn,
 	"cidr_block",
-	arch.spec.vpc.cidr,
+	n.cidr,
 	v.cidr_block,
 	"A VPC's primary CIDR cannot change: recreate the VPC (through Terraform) or correct archaudit.toml."
-) if {
+)) if {
 	some v in arch.vpcs
-	v.cidr_block != arch.spec.vpc.cidr
-	msg := sprintf("VPC %s has CIDR %s instead of %s.", [v.id, v.cidr_block, arch.spec.vpc.cidr])
+	n := arch.spec.networks[arch.vpc_network[v.id]]
+	v.cidr_block != n.cidr
+	msg := sprintf("VPC %s has CIDR %s instead of %s.", [v.id, v.cidr_block, n.cidr])
 }

@@ -7,7 +7,7 @@
 #   id: AA-SEC-001
 #   severity: critical
 #   resource_type: aws.secretsmanager.secret
-#   expectation: [ecs]
+#   expectation: [services]
 #   requires: [secretsmanager.secrets.resource_policy]
 #   remediation:
 #     summary: >-

@@ -7,7 +7,7 @@
 #   id: AA-SG-001
 #   severity: high
 #   resource_type: aws.ec2.security_group
-#   expectation: [load_balancer.ingress_cidrs]
+#   expectation: [load_balancers.*.ingress_cidrs]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, ec2.security_groups]
 #   remediation:
@@ -27,22 +27,38 @@ package archaudit.security_groups.alb_ingress
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-ports := {arch.spec.load_balancer.https_port, arch.spec.load_balancer.http_port}
-
-documented(r) if {
-	r.protocol == "tcp"
-	r.from_port == r.to_port
-	r.from_port in ports
-	r.peer.type in {"cidr_ipv4", "cidr_ipv6"}
-	r.peer.value in arch.spec.load_balancer.ingress_cidrs
+# The documented listener ports and sources of each load-balancer component.
+ports(name) := {p |
+	lb := arch.spec.load_balancers[name]
+	some k in ["https", "http"]
+	p := lb[k].port
 }
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, arch.describe_rule(r)) if {
-	some id in arch.alb_security_groups
+cidrs(name) := arch.spec.load_balancers[name].ingress_cidrs
+
+documented(r, name) if {
+	r.protocol == "tcp"
+	r.from_port == r.to_port
+	r.from_port in ports(name)
+	r.peer.type in {"cidr_ipv4", "cidr_ipv6"}
+	r.peer.value in cidrs(name)
+}
+
+# Each load-balancer component's security groups, with the component's name.
+groups contains [g, name] if {
+	some name, ids in arch.lb_security_groups
+	some id in ids
 	g := arch.security_groups_by_id[id]
+}
+
+deny contains result.in_component(
+	arch.component("load_balancers", name),
+	result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, arch.describe_rule(r))
+) if {
+	some [g, name] in groups
 	some r in g.ingress
-	not documented(r)
-	expected := sprintf("tcp %v from %v", [sort(ports), arch.spec.load_balancer.ingress_cidrs])
+	not documented(r, name)
+	expected := sprintf("tcp %v from %v", [sort(ports(name)), cidrs(name)])
 	msg := sprintf(
 		"Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.",
 		[g.id, r.protocol, r.from_port, r.to_port, r.peer.value]
@@ -63,7 +79,7 @@ authorize(g, port, cidr) := sprintf(
 	[g.id, port, port, cidr]
 ) if contains(cidr, ":")
 
-deny contains result.with_details(
+deny contains result.in_component(arch.component("load_balancers", name), result.with_details(
 	result.fixed(
 		msg,
 		g.arn,
@@ -73,19 +89,18 @@ deny contains result.with_details(
 		authorize(g, port, cidr)
 	),
 	{"authorize": [{"protocol": "tcp", "port": port, "cidr": cidr}]}
-) if {
-	some id in arch.alb_security_groups
-	g := arch.security_groups_by_id[id]
+)) if {
+	some [g, name] in groups
 	g.ingress
-	some port in ports
-	some cidr in arch.spec.load_balancer.ingress_cidrs
-	not allows(g, port, cidr)
+	some port in ports(name)
+	some cidr in cidrs(name)
+	not allows(g, port, cidr, name)
 	msg := sprintf("Load balancer security group %s does not allow tcp %d from %s.", [g.id, port, cidr])
 }
 
-allows(g, port, cidr) if {
+allows(g, port, cidr, name) if {
 	some r in g.ingress
-	documented(r)
+	documented(r, name)
 	r.from_port == port
 	r.peer.value == cidr
 }

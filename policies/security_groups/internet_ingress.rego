@@ -9,7 +9,7 @@
 #   id: AA-SG-004
 #   severity: high
 #   resource_type: aws.ec2.security_group
-#   expectation: [load_balancer.ingress_cidrs]
+#   expectation: [load_balancers.*.ingress_cidrs]
 #   anchors: [vpc]
 #   remediation:
 #     summary: Revoke the rule; reach the workload through the load balancer instead.
@@ -23,13 +23,13 @@ package archaudit.security_groups.internet_ingress
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-deny contains result.new(
+deny contains result.in_component(arch.network_of(g.vpc_id), result.new(
 	msg,
 	g.arn,
 	sprintf("ingress:%s", [r.rule_id]),
 	"not reachable from the internet",
 	arch.describe_rule(r)
-) if {
+)) if {
 	some g in input.aws.ec2.security_groups
 	g.vpc_id in arch.vpc_ids
 	not g.id in arch.component_security_groups

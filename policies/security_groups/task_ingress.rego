@@ -1,5 +1,5 @@
 # METADATA
-# title: Tasks accept only the application port, only from the load balancer's security group
+# title: Each service's tasks accept only its own ports, only from its documented sources (its load balancer)
 # description: |
 #   The ECS tasks sit behind the ALB. Any other source or port bypasses the load balancer's
 #   TLS termination and exposes the application directly.
@@ -7,7 +7,7 @@
 #   id: AA-SG-002
 #   severity: critical
 #   resource_type: aws.ec2.security_group
-#   expectation: [app_port]
+#   expectation: [services.*.ports, services.*.reachable_from_services, services.*.reachable_from_cidrs]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, elbv2.load_balancers, ec2.security_groups]
 #   remediation:
@@ -29,49 +29,117 @@ package archaudit.security_groups.task_ingress
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-port := arch.spec.app_port
-
-documented(r) if {
-	r.protocol == "tcp"
-	r.from_port == port
-	r.to_port == port
-	r.peer.type == "security_group"
-	r.peer.value in arch.alb_security_groups
+# The security groups each service component may be reached from: its load balancer's, and
+# the tasks' of the services it documents as its callers.
+source_groups(name) := lbs | callers if {
+	svc := arch.spec.services[name]
+	lbs := {g | some g in object.get(arch.lb_security_groups, object.get(svc, "load_balancer", ""), set())}
+	callers := {g |
+		some other in svc.reachable_from_services
+		some s in arch.component_services[other]
+		some g in s.network.security_groups
+	}
 }
 
-expected := sprintf("tcp %d from %v", [port, sort(arch.alb_security_groups)])
+documented(r, name) if {
+	svc := arch.spec.services[name]
+	r.protocol == "tcp"
+	r.from_port == r.to_port
+	r.from_port in svc.ports
+	allowed_peer(r.peer, name)
+}
 
-deny contains result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected, arch.describe_rule(r)) if {
-	some id in arch.task_security_groups
+allowed_peer(peer, name) if {
+	peer.type == "security_group"
+	peer.value in source_groups(name)
+}
+
+allowed_peer(peer, name) if {
+	peer.type in {"cidr_ipv4", "cidr_ipv6"}
+	peer.value in arch.spec.services[name].reachable_from_cidrs
+}
+
+# A rule is documented when some service using the group documents it.
+documented_for_any(r, names) if {
+	some name in names
+	documented(r, name)
+}
+
+expected(names) := concat("; ", [describe(name) | some name in sort(names)])
+
+describe(name) := sprintf("tcp %s from %v", [ports_text(svc.ports), sort(sources)]) if {
+	svc := arch.spec.services[name]
+	sources := source_groups(name) | {c | some c in svc.reachable_from_cidrs}
+}
+
+# Each task security group, with the service components using it.
+groups contains [g, names] if {
+	some id, names in arch.sg_services
 	g := arch.security_groups_by_id[id]
+}
+
+deny contains result.in_component(
+	arch.services_component(names),
+	result.new(msg, g.arn, sprintf("ingress:%s", [r.rule_id]), expected(names), arch.describe_rule(r))
+) if {
+	some [g, names] in groups
 	some r in g.ingress
-	not documented(r)
+	not documented_for_any(r, names)
 	msg := sprintf(
-		"Task security group %s allows %s %d-%d from %s %s; only tcp %d from the load balancer is documented.",
-		[g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, port]
+		"Task security group %s allows %s %d-%d from %s %s; only %s is documented.",
+		[g.id, r.protocol, r.from_port, r.to_port, r.peer.type, r.peer.value, expected_text(names)]
 	)
 }
 
-deny contains result.with_details(
-	result.fixed(msg, g.arn, "ingress:missing", expected, null, cmd),
-	{"authorize": [{"protocol": "tcp", "port": port, "source_group": alb} | some alb in sort(arch.alb_security_groups)]}
-) if {
-	some id in arch.task_security_groups
-	g := arch.security_groups_by_id[id]
+expected_text(names) := sprintf("tcp %d from the load balancer", [p]) if {
+	count(names) == 1
+	some name in names
+	svc := arch.spec.services[name]
+	count(svc.ports) == 1
+	p := svc.ports[0]
+	count(svc.reachable_from_services) == 0
+	count(svc.reachable_from_cidrs) == 0
+	svc.load_balancer
+}
+
+else := expected(names)
+
+# A service whose group has none of its documented rules: restore them (its load balancer's
+# groups on each of its ports).
+deny contains result.in_component(arch.component("services", name), result.with_details(
+	result.fixed(msg, g.arn, "ingress:missing", expected(names), null, cmd),
+	{"authorize": [{"protocol": "tcp", "port": p, "source_group": src} |
+		some p in svc.ports
+		some src in sort(source_groups(name))
+	]}
+)) if {
+	some [g, names] in groups
+	some name in names
+	svc := arch.spec.services[name]
+	count(svc.ports) > 0
+	count(source_groups(name)) > 0
 	g.ingress
-	not any_documented(g)
+	not any_documented(g, name)
 	cmd := result.steps(
 		[
 			sprintf(
 				"aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s",
-				[g.id, port, alb]
-			) | some alb in sort(arch.alb_security_groups)
+				[g.id, p, src]
+			) | some p in svc.ports; some src in sort(source_groups(name))
 		]
 	)
-	msg := sprintf("Task security group %s does not allow tcp %d from the load balancer.", [g.id, port])
+	msg := sprintf("Task security group %s does not allow %s.", [g.id, missing_text(svc)])
 }
 
-any_documented(g) if {
+missing_text(svc) := sprintf("tcp %d from the load balancer", [svc.ports[0]]) if count(svc.ports) == 1
+
+else := sprintf("tcp %v from its documented sources", [svc.ports])
+
+any_documented(g, name) if {
 	some r in g.ingress
-	documented(r)
+	documented(r, name)
 }
+
+ports_text(ports) := sprintf("%d", [ports[0]]) if count(ports) == 1
+
+else := sprintf("%v", [ports])

@@ -198,7 +198,12 @@ async fn read_remote(
 /// The bucket `[architecture.state_bucket]` describes (by name glob or tag), which must be
 /// exactly one.
 fn state_bucket(inventory: &Inventory, config: &crate::config::Config) -> anyhow::Result<String> {
-    let spec = &config.architecture.state_bucket;
+    let Some(spec) = &config.architecture.state_bucket else {
+        anyhow::bail!(
+            "no --tfstate given, and {} documents no state bucket ([architecture.state_bucket]); give --tfstate PATH_OR_URL",
+            config.origin()
+        );
+    };
     let pattern = glob::Pattern::new(spec.name_pattern.get_ref())?;
     let hits: Vec<&str> = inventory
         .aws

@@ -70,21 +70,54 @@ impl super::Config {
     }
 
     /// The 1-based line of `[architecture].<path>` in this config's text (see [`key_span`]).
-    pub fn expectation_line(&self, path: &str, hints: &BTreeSet<String>) -> Option<usize> {
+    /// `*` in `path` stands for the component (`services.*.ports` of `services.api` is
+    /// `services.api.ports`); in a file of the singular shape the key is looked up where that
+    /// shape writes it (`app_port`).
+    pub fn expectation_line(
+        &self,
+        path: &str,
+        component: Option<&str>,
+        hints: &BTreeSet<String>,
+    ) -> Option<usize> {
         let text = &self.source.1;
-        key_span(text, path, hints).map(|s| text[..s.start].matches('\n').count() + 1)
+        let mut path = path.to_owned();
+        if path.contains('*') {
+            let name = component?.split_once('.')?.1;
+            path = path.replacen('*', name, 1);
+        }
+        if self.singular {
+            path = super::legacy::singular_path(&path).unwrap_or(path);
+        }
+        key_span(text, &path, hints).map(|s| text[..s.start].matches('\n').count() + 1)
     }
 
     /// Whether `[architecture].<path>` is a key the built-in reference states, for checking
     /// the `custom.expectation` of policies (inside arrays of tables, of their entries).
     pub fn is_architecture_key(path: &str) -> bool {
+        // Optional keys the reference leaves out.
+        const OPTIONAL: &[&str] = &[
+            "networks.*.name",
+            "load_balancers.*.name",
+            "services.*.name",
+            "services.*.cluster",
+            "services.*.max_desired_count",
+            "iam.access_keys",
+        ];
+        if OPTIONAL.contains(&path) {
+            return true;
+        }
         let reference = super::Config::default_config().architecture_json();
         let mut node = &reference;
         for seg in path.split('.') {
             while let Some(first) = node.as_array().and_then(|a| a.first()) {
                 node = first;
             }
-            match node.get(seg) {
+            let child = if seg == "*" {
+                node.as_object().and_then(|o| o.values().next())
+            } else {
+                node.get(seg)
+            };
+            match child {
                 Some(next) => node = next,
                 None => return false,
             }
@@ -114,22 +147,32 @@ mod tests {
                 .map(|i| i + 1)
         };
         assert_eq!(
-            line(text, "load_balancer.tls_policies", &[]),
+            line(text, "load_balancers.public.https.tls_policies", &[]),
             at("tls_policies")
         );
-        assert_eq!(line(text, "vpc.cidr", &[]), at("cidr = \"10.0.0.0/16\""));
-        assert_eq!(line(text, "app_port", &[]), at("app_port"));
+        assert_eq!(
+            line(text, "networks.main.cidr", &[]),
+            at("cidr = \"10.0.0.0/16\"")
+        );
+        assert_eq!(line(text, "services.app.ports", &[]), at("ports"));
         // The subnet entry whose values the finding names, not the first one.
         let private_b = text
             .lines()
             .position(|l| l.contains("10.0.102.0/24"))
             .unwrap();
         assert_eq!(
-            line(text, "subnets", &["10.0.102.0/24", "us-east-1b"]),
-            Some(private_b) // the `[[architecture.subnets]]` header just above the cidr
+            line(
+                text,
+                "networks.main.subnets",
+                &["10.0.102.0/24", "us-east-1b"]
+            ),
+            Some(private_b) // the `[[architecture.networks.main.subnets]]` header above the cidr
         );
         // A key the text leaves to its default points at the table that would hold it.
-        assert_eq!(line(text, "vpc.name", &[]), at("[architecture.vpc]"));
+        assert_eq!(
+            line(text, "networks.main.name", &[]),
+            at("[architecture.networks.main]")
+        );
         assert_eq!(line("not toml [", "vpc", &[]), None);
     }
 
@@ -137,15 +180,21 @@ mod tests {
     fn knows_the_architecture_keys() {
         use crate::config::Config;
         for good in [
-            "vpc.cidr",
-            "subnets.cidr",
-            "load_balancer.tls_policies",
-            "app_port",
-            "alarms",
+            "networks.*.cidr",
+            "networks.*.subnets.cidr",
+            "load_balancers.*.https.tls_policies",
+            "services.*.ports",
+            "services.*.alarms",
+            "services.*.max_desired_count",
         ] {
             assert!(Config::is_architecture_key(good), "{good}");
         }
-        for bad in ["vpc.cdir", "load_balancers", "subnets.cidr.x"] {
+        for bad in [
+            "vpc.cidr",
+            "networks.*.cdir",
+            "app_port",
+            "networks.*.subnets.cidr.x",
+        ] {
             assert!(!Config::is_architecture_key(bad), "{bad}");
         }
     }

@@ -5,19 +5,22 @@
 //! `data.archaudit.architecture`. The built-in default (`src/archaudit.default.toml`, written
 //! by `archaudit init`) is exactly the reference architecture in `docs/architecture.md`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+mod legacy;
 mod locate;
 mod patterns;
 mod spec;
+mod validate;
 
 use patterns::glob_to_regex;
 
+pub use legacy::{LEGACY_LOAD_BALANCER, LEGACY_NETWORK, LEGACY_SERVICE};
 pub use spec::*;
 
 /// The built-in configuration, commented, as `archaudit init` writes it.
@@ -40,6 +43,9 @@ pub struct Config {
     /// policy that does not exist is only known once the policies are loaded).
     #[serde(skip)]
     source: (String, String),
+    /// Whether the file is written in the singular shape (lifted into named components).
+    #[serde(skip)]
+    singular: bool,
 }
 
 /// An accepted finding.
@@ -156,6 +162,10 @@ impl Config {
         let mut config: Config =
             toml::from_str(text).map_err(|e| err_at(e.span(), e.message().to_owned()))?;
         config.source = (origin.to_owned(), text.to_owned());
+        config.singular = toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|t| t.get("architecture")?.get("vpc").cloned())
+            .is_some();
         config
             .validate()
             .map_err(|(span, message)| err_at(Some(span), message))?;
@@ -163,95 +173,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), (Range<usize>, String)> {
-        let a = &self.architecture;
-        let vpc = &a.vpc.cidr;
-        if !matches!(crate::cidr::parse(vpc.get_ref()), Some(ipnet::IpNet::V4(_))) {
-            return Err((
-                vpc.span(),
-                format!("`{}` is not an IPv4 CIDR", vpc.get_ref()),
-            ));
-        }
-        let azs: BTreeSet<&str> = a
-            .availability_zones
-            .iter()
-            .map(|z| z.get_ref().as_str())
-            .collect();
-        let mut seen = BTreeSet::new();
-        for s in &a.subnets {
-            let cidr = s.cidr.get_ref();
-            if crate::cidr::parse(cidr).is_none() {
-                return Err((s.cidr.span(), format!("`{cidr}` is not a CIDR")));
-            }
-            if !crate::cidr::contains(vpc.get_ref(), cidr) {
-                return Err((
-                    s.cidr.span(),
-                    format!("subnet {cidr} is not inside the VPC {}", vpc.get_ref()),
-                ));
-            }
-            if !seen.insert(cidr.clone()) {
-                return Err((s.cidr.span(), format!("subnet {cidr} is listed twice")));
-            }
-            if !azs.contains(s.az.get_ref().as_str()) {
-                return Err((
-                    s.az.span(),
-                    format!(
-                        "`{}` is not one of availability_zones {azs:?}",
-                        s.az.get_ref()
-                    ),
-                ));
-            }
-        }
-        for az in &a.availability_zones {
-            for tier in [Tier::Public, Tier::Private] {
-                if !a
-                    .subnets
-                    .iter()
-                    .any(|s| s.tier == tier && s.az.get_ref() == az.get_ref())
-                {
-                    return Err((
-                        az.span(),
-                        format!("availability zone {} has no {tier:?} subnet", az.get_ref())
-                            .to_lowercase(),
-                    ));
-                }
-            }
-        }
-        for c in &a.load_balancer.ingress_cidrs {
-            if crate::cidr::parse(c.get_ref()).is_none() {
-                return Err((c.span(), format!("`{}` is not a CIDR", c.get_ref())));
-            }
-        }
-        for alarm in &a.alarms {
-            if !alarm.threshold_min.is_finite() || !alarm.threshold_max.get_ref().is_finite() {
-                return Err((
-                    alarm.threshold_max.span(),
-                    "thresholds must be finite numbers (not nan or inf)".to_owned(),
-                ));
-            }
-            if alarm.threshold_min > *alarm.threshold_max.get_ref() {
-                return Err((
-                    alarm.threshold_max.span(),
-                    "threshold_max is below threshold_min".to_owned(),
-                ));
-            }
-        }
-        if a.logs.min_retention_days > *a.logs.max_retention_days.get_ref() {
-            return Err((
-                a.logs.max_retention_days.span(),
-                "max_retention_days is below min_retention_days".to_owned(),
-            ));
-        }
-        if glob::Pattern::new(a.state_bucket.name_pattern.get_ref()).is_err() {
-            return Err((
-                a.state_bucket.name_pattern.span(),
-                "not a valid glob pattern".to_owned(),
-            ));
-        }
-        for s in &a.github_oidc.allowed_subjects {
-            if glob::Pattern::new(s.get_ref()).is_err() {
-                return Err((s.span(), "not a valid glob pattern".to_owned()));
-            }
-        }
+        validate::architecture(&self.architecture)?;
         for (key, value) in &self.params {
             if !finite(value.get_ref()) {
                 return Err((
@@ -317,14 +239,17 @@ impl Config {
     pub fn architecture_json(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(&self.architecture).unwrap_or(serde_json::Value::Null);
         let a = &self.architecture;
-        v["state_bucket"]["name_regex"] =
-            serde_json::Value::String(glob_to_regex(a.state_bucket.name_pattern.get_ref(), None));
-        v["github_oidc"]["allowed_subject_regexes"] = a
-            .github_oidc
-            .allowed_subjects
-            .iter()
-            .map(|p| serde_json::Value::String(glob_to_regex(p.get_ref(), Some(':'))))
-            .collect();
+        if let Some(b) = &a.state_bucket {
+            v["state_bucket"]["name_regex"] =
+                serde_json::Value::String(glob_to_regex(b.name_pattern.get_ref(), None));
+        }
+        if let Some(g) = &a.github_oidc {
+            v["github_oidc"]["allowed_subject_regexes"] = g
+                .allowed_subjects
+                .iter()
+                .map(|p| serde_json::Value::String(glob_to_regex(p.get_ref(), Some(':'))))
+                .collect();
+        }
         v
     }
 }

@@ -85,6 +85,7 @@ pub(super) fn finding(d: &Drift, terraform: Option<&Terraform>) -> Finding {
                 location: locate(terraform, address),
                 baseline_state: None,
                 carried_over: None,
+            component: None,
             }
         }
     }
@@ -130,6 +131,7 @@ fn unmanaged(r: &LiveRef) -> Finding {
         location: None,
         baseline_state: None,
         carried_over: None,
+        component: None,
     }
 }
 
@@ -177,6 +179,7 @@ fn missing(m: &Declared, terraform: Option<&Terraform>) -> Finding {
         location: locate(terraform, &m.address),
         baseline_state: None,
         carried_over: None,
+            component: None,
     }
 }
 

@@ -11,20 +11,9 @@ use sha2::{Digest, Sha256};
 use fix::{Fix, FixId};
 
 /// How bad a drift is. Ordered: `Low < Medium < High < Critical`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
+#[rustfmt::skip]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Hygiene; no direct exposure.
@@ -235,6 +224,9 @@ pub struct Finding {
     /// With `carried_over`: why the rule could not re-check it tonight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_over: Option<String>,
+    /// The documented component it is about (`services.api`); absent for account-wide rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
 }
 
 /// A file and line where a finding's expectation is stated.

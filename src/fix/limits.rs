@@ -21,14 +21,20 @@ pub const RETENTION_DAYS: &[i32] = &[
 /// ECS: tasks per service.
 pub const MAX_TASKS: i32 = 5000;
 
+mod alarm;
+mod scope;
 mod shapes;
+
+use alarm::alarm;
+
+use scope::Scope;
 
 use shapes::{
     arn, aws_id, bucket_name, cidr, cluster_and_service, fail, name, scalable_resource, shown,
     within, Check, IAM_CHARS,
 };
 
-fn ingress(group_id: &str, rule: &Ingress, spec: &Architecture) -> Check {
+fn ingress(group_id: &str, rule: &Ingress, scope: &Scope<'_>) -> Check {
     aws_id("security group", "sg-", group_id)?;
     if rule.protocol != "tcp" {
         return fail(format!(
@@ -36,21 +42,24 @@ fn ingress(group_id: &str, rule: &Ingress, spec: &Architecture) -> Check {
             shown(&rule.protocol)
         ));
     }
-    let lb = &spec.load_balancer;
-    let documented = [spec.app_port, lb.https_port, lb.http_port];
+    let documented = scope.ports();
     if !documented.contains(&rule.port) {
         return fail(format!(
             "port {} is not a documented port ({})",
             rule.port,
-            documented.map(|p| p.to_string()).join(", ")
+            documented
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     match (&rule.cidr, &rule.source_group) {
         (Some(c), None) => {
             cidr("source", c)?;
-            if !lb.ingress_cidrs.iter().any(|d| d.get_ref() == c) {
+            if !scope.sources().any(|d| d == c) {
                 return fail(format!(
-                    "source {} is not a documented source of the load balancer",
+                    "source {} is not a documented source of the component",
                     shown(c)
                 ));
             }
@@ -61,86 +70,20 @@ fn ingress(group_id: &str, rule: &Ingress, spec: &Architecture) -> Check {
     }
 }
 
-fn alarm(a: &super::action::Alarm, spec: &Architecture) -> Check {
-    if a.name.is_empty() || a.name.len() > 255 || a.name.chars().any(char::is_control) {
-        return fail(format!("alarm name `{}` is not valid", shown(&a.name)));
-    }
-    cluster_and_service(&a.cluster, &a.service)?;
-    let Some(doc) = spec
-        .alarms
-        .iter()
-        .find(|d| d.namespace == a.namespace && d.metric == a.metric)
-    else {
-        return fail(format!(
-            "{} {} is not a documented alarm",
-            shown(&a.namespace),
-            shown(&a.metric)
-        ));
-    };
-    if !doc.comparison.contains(&a.comparison) {
-        return fail(format!(
-            "comparison `{}` is not documented for {} (documented: {})",
-            shown(&a.comparison),
-            a.metric,
-            doc.comparison.join(", ")
-        ));
-    }
-    let max = *doc.threshold_max.get_ref();
-    if !a.threshold.is_finite() || a.threshold < doc.threshold_min || a.threshold > max {
-        return fail(format!(
-            "threshold {} is outside the documented {}..={max}",
-            a.threshold, doc.threshold_min
-        ));
-    }
-    let stats = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-    if !stats.contains(&a.statistic.as_str()) {
-        return fail(format!(
-            "statistic `{}` is not a CloudWatch statistic",
-            shown(&a.statistic)
-        ));
-    }
-    if !([10, 20, 30].contains(&a.period) || (a.period >= 60 && a.period % 60 == 0)) {
-        return fail(format!(
-            "period {} s: CloudWatch takes 10, 20, 30 or a multiple of 60",
-            a.period
-        ));
-    }
-    within(
-        "evaluation periods",
-        i64::from(a.evaluation_periods),
-        1,
-        86_400,
-        "at least one",
-    )?;
-    let total = i64::from(a.period) * i64::from(a.evaluation_periods);
-    within(
-        "period × evaluation periods",
-        total,
-        1,
-        86_400,
-        "at most a day",
-    )?;
-    if a.actions.is_empty() {
-        return fail("the alarm notifies no one".to_owned());
-    }
-    for t in a.actions.iter().chain(&a.ok_actions) {
-        arn("alarm action", t, "")?;
-    }
-    Ok(())
-}
-
 impl Action {
     /// Whether the action's identifiers have AWS's shapes, its values are within AWS's limits
-    /// and the documented architecture allows them. The error names the value.
-    pub fn check(&self, spec: &Architecture) -> Result<(), String> {
+    /// and the documented architecture allows them: the spec of `component` (the finding's),
+    /// or of any documented component when it is not known. The error names the value.
+    pub fn check(&self, spec: &Architecture, component: Option<&str>) -> Result<(), String> {
         use Action::*;
+        let scope = &Scope::of(spec, component);
         match self {
             RevokeIngress { group_id, rule_id } => {
                 aws_id("security group", "sg-", group_id)?;
                 aws_id("rule", "sgr-", rule_id)
             }
-            AuthorizeIngress { group_id, rule } => ingress(group_id, rule, spec),
-            SetHttpsRedirect { .. } | SetTlsPolicy { .. } => listener(self, spec),
+            AuthorizeIngress { group_id, rule } => ingress(group_id, rule, scope),
+            SetHttpsRedirect { .. } | SetTlsPolicy { .. } => listener(self, scope),
             DeleteListener { listener_arn } => {
                 arn("listener", listener_arn, "elasticloadbalancing")
             }
@@ -149,18 +92,21 @@ impl Action {
                 bucket, algorithm, ..
             } => {
                 bucket_name(bucket)?;
-                one_of("encryption", algorithm, &spec.state_bucket.encryption)
+                let Some(b) = &spec.state_bucket else {
+                    return fail("no state bucket is documented".to_owned());
+                };
+                one_of("encryption", algorithm, &b.encryption)
             }
             DetachRolePolicy { .. }
             | DeleteRolePolicy { .. }
             | RestoreTrustPolicy { .. }
             | DeactivateAccessKey { .. } => identity(self),
-            PutAlarm { alarm: a } => alarm(a, spec),
+            PutAlarm { alarm: a } => alarm(a, scope),
             PutRetention { log_group, days } => retention(log_group, *days, spec),
             SetNetworkConfiguration { .. }
             | SetDesiredCount { .. }
-            | EnableCircuitBreaker { .. } => ecs_service(self, spec),
-            RegisterScalableTarget { .. } | PutScalingPolicy { .. } => scaling(self, spec),
+            | EnableCircuitBreaker { .. } => ecs_service(self, scope),
+            RegisterScalableTarget { .. } | PutScalingPolicy { .. } => scaling(self, scope),
             ReleaseAddress { allocation_id } => aws_id("allocation", "eipalloc-", allocation_id),
             DeleteSecretPolicy { secret_arn } => arn("secret", secret_arn, "secretsmanager"),
             DisableSubnetPublicIp { subnet_id } => aws_id("subnet", "subnet-", subnet_id),
@@ -191,8 +137,17 @@ fn one_of(what: &str, value: &str, allowed: &[String]) -> Check {
 }
 
 /// The HTTP listener's redirect, the HTTPS listener's TLS policy and certificate.
-fn listener(a: &Action, spec: &Architecture) -> Check {
-    let lb = &spec.load_balancer;
+fn listener(a: &Action, scope: &Scope<'_>) -> Check {
+    let https: Vec<_> = scope
+        .load_balancers
+        .iter()
+        .filter_map(|lb| lb.https.as_ref())
+        .collect();
+    let redirects: Vec<String> = scope
+        .load_balancers
+        .iter()
+        .filter_map(|lb| lb.http.as_ref()?.redirect_status.clone())
+        .collect();
     match a {
         Action::SetHttpsRedirect {
             listener_arn,
@@ -200,17 +155,12 @@ fn listener(a: &Action, spec: &Architecture) -> Check {
             status,
         } => {
             arn("listener", listener_arn, "elasticloadbalancing")?;
-            if *port != lb.https_port {
+            if !https.iter().any(|h| h.port == *port) {
                 return fail(format!(
-                    "redirect to port {port}: the documented HTTPS port is {}",
-                    lb.https_port
+                    "redirect to port {port}: no documented HTTPS listener is on it"
                 ));
             }
-            one_of(
-                "redirect status",
-                status,
-                std::slice::from_ref(&lb.redirect_status),
-            )
+            one_of("redirect status", status, &redirects)
         }
         Action::SetTlsPolicy {
             listener_arn,
@@ -218,7 +168,11 @@ fn listener(a: &Action, spec: &Architecture) -> Check {
             certificate_arn,
         } => {
             arn("listener", listener_arn, "elasticloadbalancing")?;
-            one_of("TLS policy", ssl_policy, &lb.tls_policies)?;
+            let policies: Vec<String> = https
+                .iter()
+                .flat_map(|h| h.tls_policies.iter().cloned())
+                .collect();
+            one_of("TLS policy", ssl_policy, &policies)?;
             certificate_arn
                 .as_deref()
                 .map_or(Ok(()), |c| arn("certificate", c, "acm"))
@@ -269,8 +223,11 @@ fn retention(log_group: &str, days: i32, spec: &Architecture) -> Check {
             "retention of {days} days is not a value CloudWatch Logs accepts"
         ));
     }
-    let lo = i64::from(spec.logs.min_retention_days);
-    let hi = i64::from(*spec.logs.max_retention_days.get_ref());
+    let Some(logs) = &spec.logs else {
+        return fail("no log retention is documented".to_owned());
+    };
+    let lo = i64::from(logs.min_retention_days);
+    let hi = i64::from(*logs.max_retention_days.get_ref());
     within(
         "retention",
         i64::from(days),
@@ -281,11 +238,15 @@ fn retention(log_group: &str, days: i32, spec: &Architecture) -> Check {
 }
 
 /// The service's network configuration, desired count and deployment configuration.
-fn ecs_service(a: &Action, spec: &Architecture) -> Check {
+fn ecs_service(a: &Action, scope: &Scope<'_>) -> Check {
     let tasks = |what: &str, n: i32| {
-        let min = i64::from(spec.ecs.min_desired_count);
-        let why = "the documented minimum and ECS's tasks per service";
-        within(what, i64::from(n), min, i64::from(MAX_TASKS), why)
+        let Some(min) = scope.min_tasks() else {
+            return fail(format!(
+                "{what}: no desired count is documented for the service"
+            ));
+        };
+        let why = "the documented bounds and ECS's tasks per service";
+        within(what, i64::from(n), min, scope.max_tasks(), why)
     };
     match a {
         Action::SetNetworkConfiguration {
@@ -342,7 +303,7 @@ fn ecs_service(a: &Action, spec: &Architecture) -> Check {
 
 /// Application Auto Scaling: capacities within the documented minimum and ECS's limit, a
 /// documented metric and a target it can hold.
-fn scaling(a: &Action, spec: &Architecture) -> Check {
+fn scaling(a: &Action, scope: &Scope<'_>) -> Check {
     match a {
         Action::RegisterScalableTarget {
             resource_id,
@@ -351,7 +312,7 @@ fn scaling(a: &Action, spec: &Architecture) -> Check {
         } => {
             scalable_resource(resource_id)?;
             let (min, max) = (i64::from(*min_capacity), i64::from(*max_capacity));
-            let documented = i64::from(spec.ecs.min_desired_count);
+            let documented = scope.min_tasks().unwrap_or(1);
             let cap = i64::from(MAX_TASKS);
             within(
                 "minimum capacity",
@@ -368,7 +329,12 @@ fn scaling(a: &Action, spec: &Architecture) -> Check {
             target_value,
         } => {
             scalable_resource(resource_id)?;
-            one_of("scaling metric", metric, &spec.ecs.autoscaling_metrics)?;
+            let metrics: Vec<String> = scope
+                .services
+                .iter()
+                .flat_map(|s| s.autoscaling_metrics.iter().cloned())
+                .collect();
+            one_of("scaling metric", metric, &metrics)?;
             let percent = metric.ends_with("Utilization");
             let t = *target_value;
             if t.is_finite() && t > 0.0 && (!percent || t <= 100.0) {

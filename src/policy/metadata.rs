@@ -186,14 +186,15 @@ fn validate(meta: &PolicyMeta) -> Result<(), (Option<String>, String)> {
     }
     for e in &meta.custom.expectation {
         let ok = e.split('.').all(|k| {
-            !k.is_empty()
-                && k.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            k == "*"
+                || !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         });
         if !ok {
             return Err((
                 Some(e.clone()),
-                format!("custom.expectation entry `{e}` must be a dotted key under [architecture] (`load_balancer.tls_policies`)"),
+                format!("custom.expectation entry `{e}` must be a dotted key under [architecture], `*` standing for the finding's component (`load_balancers.*.https.tls_policies`)"),
             ));
         }
     }

@@ -105,6 +105,9 @@ struct PolicyResult {
     /// Structured values: for a policy naming a fix, that fix's parameters.
     #[serde(default)]
     details: Option<Map<String, Value>>,
+    /// The documented component it is about (`services.api`).
+    #[serde(default)]
+    component: Option<String>,
 }
 
 pub(super) fn to_finding(
@@ -149,6 +152,7 @@ pub(super) fn to_finding(
         location: None,
         baseline_state: None,
         carried_over: None,
+        component: result.component,
     })
 }
 

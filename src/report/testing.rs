@@ -54,6 +54,7 @@ pub(crate) fn synthetic(findings: usize) -> Report {
             location: None,
             baseline_state: None,
             carried_over: None,
+            component: None,
         })
         .collect();
     let mut sorted = findings;

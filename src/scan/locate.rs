@@ -61,7 +61,7 @@ fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLo
         w.trim_matches(|c: char| ",.;:()[]'\"".contains(c))
             .to_owned()
     }));
-    let line = config.expectation_line(path, &hints)?;
+    let line = config.expectation_line(path, f.component.as_deref(), &hints)?;
     let file = config.file().map_or_else(
         || DEFAULT_CONFIG_FILE.to_owned(),
         |p| relative_path(Path::new(p)),

@@ -28,7 +28,7 @@ fn every_action_planned_for_the_drift_fixtures_passes() {
     let actions = planned();
     assert!(actions.len() >= 15, "{}", actions.len());
     for a in actions {
-        assert_eq!(a.check(&spec), Ok(()), "{a:?}");
+        assert_eq!(a.check(&spec, None), Ok(()), "{a:?}");
     }
 }
 
@@ -40,18 +40,21 @@ fn values_outside_aws_limits_or_the_spec_are_refused() {
         service: "s".into(),
         count,
     };
-    assert!(svc(100_000).check(&spec).unwrap_err().contains("outside"));
-    assert!(svc(-1).check(&spec).unwrap_err().contains("outside"));
+    assert!(svc(100_000)
+        .check(&spec, None)
+        .unwrap_err()
+        .contains("outside"));
+    assert!(svc(-1).check(&spec, None).unwrap_err().contains("outside"));
     let ret = |days| Action::PutRetention {
         log_group: "/ecs/app".into(),
         days,
     };
     assert!(ret(99_999)
-        .check(&spec)
+        .check(&spec, None)
         .unwrap_err()
         .contains("not a value"));
     assert!(ret(1)
-        .check(&spec)
+        .check(&spec, None)
         .unwrap_err()
         .contains("documented bounds"));
     let bad_ids = [
@@ -71,7 +74,7 @@ fn values_outside_aws_limits_or_the_spec_are_refused() {
         },
     ];
     for a in bad_ids {
-        assert!(a.check(&spec).is_err(), "{a:?}");
+        assert!(a.check(&spec, None).is_err(), "{a:?}");
     }
     let redirect = Action::SetHttpsRedirect {
         listener_arn: "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/b/c".into(),
@@ -79,7 +82,7 @@ fn values_outside_aws_limits_or_the_spec_are_refused() {
         status: "HTTP_301".into(),
     };
     assert!(redirect
-        .check(&spec)
+        .check(&spec, None)
         .unwrap_err()
-        .contains("documented HTTPS port"));
+        .contains("no documented HTTPS listener"));
 }

@@ -3,15 +3,18 @@
 //! is left to a person. One function per fix; the dispatch is an exhaustive `match` on
 //! [`Fix`], so a fix id without a planner does not compile.
 
-use crate::config::Architecture;
+use crate::config::{Architecture, LoadBalancer, Service};
 use crate::finding::fix::{
     Drifted, Fix, IngressParams, NetworkParams, RolePolicyParams, RouteParams, ScalingParams,
-    TlsParams,
 };
 use crate::finding::Finding;
 use crate::fix::action::Action;
 use crate::inventory::policy_doc::PolicyDocument;
 use crate::inventory::Inventory;
+
+mod listener;
+
+use listener::{https_redirect, tls_policy};
 
 /// The actions that fix a finding, or why a person must act.
 pub(super) type Planned = Result<Vec<Action>, String>;
@@ -45,6 +48,30 @@ impl Ctx<'_> {
             "`{fix}` does not cover drift on `{}` of {}: it needs a person",
             self.f.attribute, self.f.resource.resource_type
         ))
+    }
+
+    /// The spec of the finding's service component.
+    fn service(&self) -> Result<&Service, String> {
+        let c = self
+            .f
+            .component
+            .as_deref()
+            .ok_or("the finding names no component")?;
+        self.spec
+            .service(c)
+            .ok_or_else(|| format!("{c} is not a documented service"))
+    }
+
+    /// The spec of the finding's load-balancer component.
+    fn load_balancer(&self) -> Result<&LoadBalancer, String> {
+        let c = self
+            .f
+            .component
+            .as_deref()
+            .ok_or("the finding names no component")?;
+        self.spec
+            .load_balancer(c)
+            .ok_or_else(|| format!("{c} is not a documented load balancer"))
     }
 
     /// `(cluster, service)` of an ECS service finding (`…:service/<cluster>/<service>`).
@@ -95,7 +122,7 @@ pub(super) fn actions(
     let planned = dispatch(&c, fix)?;
     // What AWS or the architecture would not allow is never applied, whatever produced it.
     for a in &planned {
-        a.check(spec)
+        a.check(spec, f.component.as_deref())
             .map_err(|why| format!("the change it would make is not allowed: {why}"))?;
     }
     Ok(planned)
@@ -156,8 +183,12 @@ fn dispatch(c: &Ctx<'_>, fix: &Fix) -> Planned {
             one(Action::SetDesiredCount {
                 cluster,
                 service,
-                count: i32::try_from(c.spec.ecs.min_desired_count)
-                    .map_err(|_| "count out of range")?,
+                count: i32::try_from(
+                    c.service()?
+                        .min_desired_count
+                        .ok_or("the service's spec documents no desired count")?,
+                )
+                .map_err(|_| "count out of range")?,
             })
         }
         Fix::EnableCircuitBreaker(_) => circuit_breaker(c),
@@ -194,39 +225,6 @@ fn ingress(c: &Ctx<'_>, p: &IngressParams) -> Planned {
     }
 }
 
-fn https_redirect(c: &Ctx<'_>) -> Planned {
-    if c.drifted != Drifted::Field("default_actions") {
-        return c.unsupported();
-    }
-    one(Action::SetHttpsRedirect {
-        listener_arn: c.arn(),
-        port: c.spec.load_balancer.https_port,
-        status: c.spec.load_balancer.redirect_status.clone(),
-    })
-}
-
-fn tls_policy(c: &Ctx<'_>, p: &TlsParams) -> Planned {
-    let Drifted::Field(attr @ ("ssl_policy" | "protocol" | "certificates")) = c.drifted else {
-        return c.unsupported();
-    };
-    let ssl_policy = p
-        .ssl_policy
-        .clone()
-        .or_else(|| c.spec.load_balancer.tls_policies.first().cloned())
-        .ok_or("no documented TLS policy")?;
-    if attr != "ssl_policy" && p.certificate_arn.is_none() {
-        return Err(
-            "the listener needs a certificate and the account has none issued: request one in ACM"
-                .to_owned(),
-        );
-    }
-    one(Action::SetTlsPolicy {
-        listener_arn: c.arn(),
-        ssl_policy,
-        certificate_arn: p.certificate_arn.clone(),
-    })
-}
-
 /// The state bucket: versioning, or default encryption where it has none.
 fn bucket(c: &Ctx<'_>) -> Planned {
     match c.drifted {
@@ -252,9 +250,8 @@ fn bucket(c: &Ctx<'_>) -> Planned {
             let algorithm = c
                 .spec
                 .state_bucket
-                .encryption
-                .first()
-                .cloned()
+                .as_ref()
+                .and_then(|b| b.encryption.first().cloned())
                 .ok_or("no documented encryption")?;
             one(Action::PutBucketEncryption {
                 bucket: c.id(),

@@ -247,7 +247,7 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
                     s.region.escape_debug()
                 )));
             }
-            s.action.check(spec).map_err(step_refusal)?;
+            s.action.check(spec, None).map_err(step_refusal)?;
         }
     }
     Ok(())
