@@ -765,6 +765,13 @@ fn a_waiver_of_one_attribute_does_not_hide_new_drift_of_another() {
         ]
     );
     assert!(report_with("").iter().all(|(_, waived)| *waived));
+    // A waiver naming a component accepts that component's findings only.
+    assert!(report_with("component = \"services.app\"\n")
+        .iter()
+        .all(|(_, waived)| *waived));
+    assert!(report_with("component = \"services.reporting\"\n")
+        .iter()
+        .all(|(_, waived)| !*waived));
     // A bad glob is refused at its line.
     std::fs::write(
         &config,

@@ -32,7 +32,8 @@ pub struct AwsArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Region to collect; repeat or comma-separate for several, `all` for every enabled region
-    /// (default: AWS_REGION or the profile's region).
+    /// (default: for `scan`, `fix` and `diagram`, the regions of the spec's networks; otherwise
+    /// AWS_REGION or the profile's region).
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
     /// Send every AWS call to this endpoint instead (an emulator such as moto).

@@ -6,6 +6,20 @@ use super::{runtime, write_output, AwsArgs, CollectArgs, EXIT_INCOMPLETE, EXIT_O
 use crate::collect::{self, Service};
 use crate::inventory::{Inventory, NOT_COLLECTED};
 
+/// [`options`], with the regions of the spec's networks when `--region` names none: a scan
+/// reads where the documented architecture lives.
+pub(super) fn options_for(
+    aws: &AwsArgs,
+    services: Vec<Service>,
+    spec: &crate::config::Architecture,
+) -> anyhow::Result<collect::Options> {
+    let mut o = options(aws, services)?;
+    if o.aws.regions.is_empty() {
+        o.aws.regions = spec.regions();
+    }
+    Ok(o)
+}
+
 pub(super) fn options(aws: &AwsArgs, services: Vec<Service>) -> anyhow::Result<collect::Options> {
     if let Some(rps) = aws.max_rps {
         if !rps.is_finite() || rps < 0.0 || (rps > 0.0 && rps < 0.1) || rps > 100_000.0 {

@@ -22,7 +22,11 @@ pub(super) fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
         None => {
-            let options = super::collect::options(&args.aws, args.services.clone())?;
+            let options = super::collect::options_for(
+                &args.aws,
+                args.services.clone(),
+                &config.architecture,
+            )?;
             let inventory = runtime()?.block_on(collect::collect(&options))?;
             super::collect::report_retries(&inventory);
             inventory
@@ -55,7 +59,7 @@ pub(super) fn diagram(args: super::DiagramArgs) -> anyhow::Result<u8> {
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
         None => {
-            let options = super::collect::options(&args.aws, Vec::new())?;
+            let options = super::collect::options_for(&args.aws, Vec::new(), &config.architecture)?;
             runtime()?.block_on(collect::collect(&options))?
         }
     };

@@ -61,6 +61,10 @@ pub struct Waiver {
     /// of the same resource is still reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<Spanned<String>>,
+    /// Glob over the finding's component (`services.reporting`): with it, the waiver accepts
+    /// only findings of that component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<Spanned<String>>,
     /// Why.
     pub reason: String,
     /// Who owns the decision.
@@ -186,10 +190,10 @@ impl Config {
             if glob::Pattern::new(w.resource.get_ref()).is_err() {
                 return Err((w.resource.span(), "not a valid glob pattern".to_owned()));
             }
-            if let Some(a) = w
-                .attribute
-                .as_ref()
-                .filter(|a| glob::Pattern::new(a.get_ref()).is_err())
+            if let Some(a) = [&w.attribute, &w.component]
+                .into_iter()
+                .flatten()
+                .find(|a| glob::Pattern::new(a.get_ref()).is_err())
             {
                 return Err((a.span(), "not a valid glob pattern".to_owned()));
             }

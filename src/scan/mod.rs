@@ -112,6 +112,10 @@ pub fn scan_with(
             .attribute
             .as_ref()
             .map(|a| glob::Pattern::new(a.get_ref()).ok());
+        let component = w
+            .component
+            .as_ref()
+            .map(|c| glob::Pattern::new(c.get_ref()).ok());
         let expired = parse_date(&expires).is_none_or(|d| d < today);
         let id = policy_id(policies, w.policy.get_ref()).unwrap_or_default();
         let mut used = false;
@@ -128,7 +132,14 @@ pub fn scan_with(
                 None => true,
                 Some(p) => p.as_ref().is_some_and(|p| p.matches(&f.attribute)),
             };
-            if resource && drift {
+            let of_component = match &component {
+                None => true,
+                Some(p) => p
+                    .as_ref()
+                    .zip(f.component.as_deref())
+                    .is_some_and(|(p, c)| p.matches(c)),
+            };
+            if resource && drift && of_component {
                 used = true;
                 if !expired {
                     f.waived = Some(Waived {

@@ -41,7 +41,7 @@ pub(super) fn run(mut args: FixArgs) -> anyhow::Result<u8> {
             args.aws.regions = s.plan.regions.clone();
         }
     }
-    let options = super::collect::options(&args.aws, Vec::new())?;
+    let options = super::collect::options_for(&args.aws, Vec::new(), &config.architecture)?;
     if let Some(path) = &args.inventory {
         // Offline: plan from the snapshot; --apply was refused above.
         let inventory = Inventory::load(path)?;

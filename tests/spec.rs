@@ -1,0 +1,157 @@
+//! The spec as named components, on the shipped fixtures: what a document leaves out is not
+//! judged, each component is judged by its own values, a documented component that is not
+//! found is its own finding, and the second shipped example loads.
+
+mod support;
+
+use serde_json::Value;
+
+/// The reference as a team that documents less would write it: one NAT gateway for the VPC,
+/// no state bucket, no GitHub OIDC, no guardrails, no log bounds, no autoscaling.
+fn lean_spec() -> String {
+    let full = archaudit::config::DEFAULT_TOML
+        .split("# Waivers accept")
+        .next()
+        .unwrap();
+    let mut out = String::new();
+    let mut skip = false;
+    for line in full.lines() {
+        if line.starts_with('[') {
+            skip = [
+                "[architecture.logs]",
+                "[architecture.state_bucket]",
+                "[architecture.github_oidc]",
+                "[architecture.iam]",
+                "[architecture.network]",
+            ]
+            .contains(&line);
+        }
+        if skip || line.starts_with("autoscaling_metrics") {
+            continue;
+        }
+        out.push_str(&line.replace("nat = \"per_az\"", "nat = \"single\""));
+        out.push('\n');
+    }
+    out
+}
+
+fn scan(inventory: &str, config: &str) -> (Option<i32>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archaudit.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = assert_cmd::Command::cargo_bin("archaudit")
+        .unwrap()
+        .current_dir(support::root().join("fixtures"))
+        .env("NO_COLOR", "1")
+        .args(["scan", "--inventory", inventory, "--format", "json"])
+        .args(["--config", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), report)
+}
+
+fn findings(report: &Value) -> Vec<(String, String, Option<String>)> {
+    let mut v: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["policy_id"].as_str().unwrap().to_owned(),
+                f["attribute"].as_str().unwrap().to_owned(),
+                f["component"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Undocumented sections yield no finding and no blocked anchor: the reference inventory,
+/// which has a state bucket and an OIDC role, is clean against the lean spec, and so is the
+/// user's access key of `user_access_key.json` (the spec has no IAM guardrails).
+#[test]
+fn what_the_document_leaves_out_is_not_judged() {
+    for inventory in ["reference.json", "drift/user_access_key.json"] {
+        let (code, report) = scan(inventory, &lean_spec());
+        assert_eq!(code, Some(0), "{inventory}: {:?}", findings(&report));
+        assert_eq!(report["summary"]["not_evaluated"], 0, "{inventory}");
+    }
+}
+
+/// With `nat = "single"`, a private subnet routed through the other zone's NAT gateway is as
+/// documented; with `per_az` (the reference) it is drift of the network component.
+#[test]
+fn the_nat_model_is_the_networks_own() {
+    let (code, report) = scan("drift/nat_deleted.json", &lean_spec());
+    let f = findings(&report);
+    assert!(
+        f.iter()
+            .all(|(p, _, _)| p != "AA-NET-005" && p != "AA-NET-006"),
+        "{f:?}"
+    );
+    assert_eq!(code, Some(0), "{f:?}");
+    let (_, report) = scan("drift/nat_deleted.json", archaudit::config::DEFAULT_TOML);
+    let f = findings(&report);
+    assert!(f.contains(&(
+        "AA-NET-005".into(),
+        "route:0.0.0.0/0".into(),
+        Some("networks.main".into())
+    )));
+}
+
+/// A service documented with one task is not held to the reference's two, and a second
+/// documented service pinned by a name that does not exist is one finding of that component
+/// (the other component still judged, its drift still reported).
+#[test]
+fn each_service_is_judged_by_its_own_spec() {
+    let one_task = archaudit::config::DEFAULT_TOML.replacen(
+        "min_desired_count = 2",
+        "min_desired_count = 1",
+        1,
+    );
+    let (code, report) = scan("drift/single_task.json", &one_task);
+    assert_eq!(code, Some(0), "{:?}", findings(&report));
+
+    let with_worker = format!(
+        "{}\n[architecture.services.worker]\nname = \"jobs\"\nnetwork = \"main\"\ntier = \"private\"\nmin_desired_count = 1\n",
+        lean_spec()
+    );
+    let (code, report) = scan("drift/single_task.json", &with_worker);
+    let f = findings(&report);
+    assert_eq!(
+        f.iter()
+            .filter(|(_, _, c)| c.as_deref() == Some("services.worker"))
+            .map(|(p, a, _)| (p.as_str(), a.as_str()))
+            .collect::<Vec<_>>(),
+        [("AA-ECS-001", "ecs_service:worker")],
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&(
+            "AA-ECS-002".into(),
+            "desired_count".into(),
+            Some("services.app".into())
+        )),
+        "{f:?}"
+    );
+    assert_eq!(code, Some(1));
+}
+
+/// The second shipped example architecture loads; against an account that holds none of it
+/// every documented component is reported missing (never passed), and the rules anchored on
+/// them say they were not evaluated.
+#[test]
+fn the_second_example_architecture_loads_and_missing_components_never_pass() {
+    let text =
+        std::fs::read_to_string(support::root().join("examples/specs/two-services.toml")).unwrap();
+    let (code, report) = scan("reference.json", &text);
+    assert_ne!(code, Some(0));
+    let f = findings(&report);
+    assert!(f
+        .iter()
+        .any(|(p, _, c)| p == "AA-NET-001" && c.as_deref() == Some("networks.main")));
+    assert!(report["summary"]["not_evaluated"].as_u64().unwrap() > 0);
+}
