@@ -43,6 +43,7 @@ pub mod drift;
 pub mod finding;
 pub mod fix;
 pub mod inventory;
+pub mod names;
 pub mod org;
 pub mod policy;
 pub mod report;

@@ -82,6 +82,12 @@ fn no_module_reaches_up_a_stage() {
             ],
         ),
         (
+            "names",
+            &[
+                "aws", "collect", "config", "policy", "scan", "report", "cli", "fix",
+            ],
+        ),
+        (
             "text",
             &[
                 "aws",

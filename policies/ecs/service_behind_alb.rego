@@ -37,12 +37,11 @@ deny contains result.in_component(
 	not svc.name
 	count(arch.component_services[name]) == 0
 	some lb in arch.component_albs[svc.load_balancer]
-	msg := sprintf("No ECS service is registered with a target group of load balancer %s%s.", [lb.id, which(name)])
+	msg := sprintf(
+		"No ECS service is registered with a target group of load balancer %s%s.",
+		[lb.id, arch.which("services", "service", name)]
+	)
 }
-
-which(name) := "" if count(arch.spec.services) == 1
-
-else := sprintf(" (service %s)", [name])
 
 # A service pinned by name that does not exist.
 deny contains result.in_component(
@@ -112,13 +111,9 @@ deny contains result.in_component(arch.service_of(s), result.manual(
 	some b in s.load_balancers
 	b.target_group_arn in arch.alb_target_groups
 	not b.container_port in svc.ports
-	expected := one_or_all(svc.ports)
+	expected := arch.one_or_all(svc.ports)
 	msg := sprintf(
 		"Service %s registers container port %d instead of %v.",
 		[s.id, b.container_port, expected]
 	)
 }
-
-one_or_all(ports) := ports[0] if count(ports) == 1
-
-else := ports

@@ -141,10 +141,6 @@ nat_for(s) := sort([id | some k, ids in available_nats; k[0] == s.vpc_id; some i
 	subnet_network(s).nat == "single"
 }
 
-# The available public NAT gateway of an availability zone in a subnet's VPC (undefined when
-# there is none).
-nat_in_az(s) := available_nats[[s.vpc_id, s.availability_zone]][0]
-
 # --- load balancers ------------------------------------------------------------------------
 
 pinned_load_balancers := {n.name: name | some name, n in spec.load_balancers; n.name}
@@ -480,17 +476,6 @@ lb_target_group[lb.arn] := sort(tgs)[0] if {
 	count(tgs) > 0
 }
 
-# The listener spec a listener of the architecture has, by port: {"kind": "https"|"http", …}.
-listener_spec(l) := object.union(h, {"kind": "https"}) if {
-	h := spec.load_balancers[listener_component(l)].https
-	l.port == h.port
-}
-
-listener_spec(l) := object.union(h, {"kind": "http"}) if {
-	h := spec.load_balancers[listener_component(l)].http
-	l.port == h.port
-}
-
 # The subnet ids a load balancer of the architecture lives in: its network's public subnets
 # when internet-facing, its private ones when internal.
 lb_subnet_ids(lb) := tier_subnet_ids[[lb_spec(lb).network, tier]] if {
@@ -524,3 +509,31 @@ scope_component[s.arn] := min(names) if {
 with_services(f, names) := object.union(f, {"component": services_component(names)}) if count(names) > 0
 
 else := f
+
+# The documented listener ports of a load-balancer component.
+listener_ports(name) := {p |
+	lb := spec.load_balancers[name]
+	some k in ["https", "http"]
+	p := lb[k].port
+}
+
+# Whether a listener's default action forwards to a target group.
+forwards(l) if {
+	some a in l.default_actions
+	a.type == "forward"
+	count(a.target_groups) > 0
+}
+
+# One documented value as itself, several as a sorted list (for `expected`).
+one_or_all(values) := v if {
+	count(values) == 1
+	some v in values
+}
+
+else := sort(values)
+
+# " (service reporting)" naming one instance of a kind in a message, when the spec documents
+# several of that kind; "" when it documents one.
+which(kind, word, name) := "" if count(spec[kind]) == 1
+
+else := sprintf(" (%s %s)", [word, name])

@@ -32,12 +32,11 @@ deny contains result.in_component(arch.component("load_balancers", name), result
 	count(arch.component_albs[name]) == 0
 	some vpc in arch.vpcs
 	arch.vpc_network[vpc.id] == lb.network
-	msg := sprintf("VPC %s has no %s application load balancer%s.", [vpc.id, lb.scheme, named(name)])
+	msg := sprintf(
+		"VPC %s has no %s application load balancer%s.",
+		[vpc.id, lb.scheme, arch.which("load_balancers", "load balancer", name)]
+	)
 }
-
-named(name) := "" if count(arch.spec.load_balancers) == 1
-
-else := sprintf(" (load balancer %s)", [name])
 
 deny contains result.in_component(arch.lb_of(lb.arn), result.fixed(
 	msg,

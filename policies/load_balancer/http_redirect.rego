@@ -87,7 +87,7 @@ deny contains result.in_component(
 	lb := arch.spec.load_balancers[name]
 	l.port == lb.http.port
 	lb.http.action == "forward"
-	not forwards(l)
+	not arch.forwards(l)
 	actual := [a.type | some a in l.default_actions]
 	msg := sprintf("HTTP listener on port %d does not forward to a target group.", [lb.http.port])
 }
@@ -99,10 +99,4 @@ redirects(l, lb) if {
 	a.redirect.protocol == "HTTPS"
 	a.redirect.port in {sprintf("%d", [lb.https.port]), "#{port}"}
 	a.redirect.status_code == lb.http.redirect_status
-}
-
-forwards(l) if {
-	some a in l.default_actions
-	a.type == "forward"
-	count(a.target_groups) > 0
 }

@@ -32,11 +32,6 @@ import data.archaudit.lib.result
 # The documented HTTPS listener of each load-balancer component that has one.
 https_spec(name) := arch.spec.load_balancers[name].https
 
-https_listeners_by_lb := {l.load_balancer_arn: l |
-	some l in arch.alb_listeners
-	l.port == https_spec(arch.listener_component(l)).port
-}
-
 tls_policy(name) := https_spec(name).tls_policies[0]
 
 # A command that needs the certificate: runnable when the account has one, else manual.
@@ -78,7 +73,7 @@ deny contains result.in_component(arch.component("load_balancers", name), with_c
 	some lb in arch.albs
 	name := arch.lb_component[lb.arn]
 	port := https_spec(name).port
-	not https_listeners_by_lb[lb.arn]
+	not lb.arn in {l.load_balancer_arn | some [l, _] in https_listeners}
 	msg := sprintf("Load balancer %s has no listener on port %d.", [lb.id, port])
 }
 
@@ -142,12 +137,6 @@ deny contains result.in_component(arch.component("load_balancers", name), result
 	)
 )) if {
 	some [l, name] in https_listeners
-	not forwards(l)
+	not arch.forwards(l)
 	msg := sprintf("HTTPS listener on port %d does not forward to a target group.", [l.port])
-}
-
-forwards(l) if {
-	some a in l.default_actions
-	a.type == "forward"
-	count(a.target_groups) > 0
 }

@@ -18,19 +18,12 @@ package archaudit.load_balancer.no_other_listeners
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-# The documented listener ports of each load-balancer component.
-ports(name) := {p |
-	lb := arch.spec.load_balancers[name]
-	some k in ["https", "http"]
-	p := lb[k].port
-}
-
 deny contains result.in_component(
 	arch.component("load_balancers", name),
-	result.new(msg, l.arn, "port", sort(ports(name)), l.port)
+	result.new(msg, l.arn, "port", sort(arch.listener_ports(name)), l.port)
 ) if {
 	some l in arch.alb_listeners
 	name := arch.listener_component(l)
-	not l.port in ports(name)
+	not l.port in arch.listener_ports(name)
 	msg := sprintf("Load balancer listener on port %d (%s) is not documented.", [l.port, l.protocol])
 }

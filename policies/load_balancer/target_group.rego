@@ -41,16 +41,9 @@ deny contains result.in_component(
 	ports := lb_ports(name)
 	count(ports) > 0
 	not tg.port in ports
-	expected := one_or_all(ports)
+	expected := arch.one_or_all(ports)
 	msg := sprintf("Target group %s sends traffic to port %d instead of %v.", [tg.id, tg.port, expected])
 }
-
-one_or_all(ports) := p if {
-	count(ports) == 1
-	some p in ports
-}
-
-else := sort(ports)
 
 deny contains result.new(msg, tg.arn, "health_check.enabled", true, false) if {
 	some arn in forwarded

@@ -27,19 +27,13 @@ package archaudit.security_groups.alb_ingress
 import data.archaudit.lib.arch
 import data.archaudit.lib.result
 
-# The documented listener ports and sources of each load-balancer component.
-ports(name) := {p |
-	lb := arch.spec.load_balancers[name]
-	some k in ["https", "http"]
-	p := lb[k].port
-}
-
+# The documented sources of each load-balancer component.
 cidrs(name) := arch.spec.load_balancers[name].ingress_cidrs
 
 documented(r, name) if {
 	r.protocol == "tcp"
 	r.from_port == r.to_port
-	r.from_port in ports(name)
+	r.from_port in arch.listener_ports(name)
 	r.peer.type in {"cidr_ipv4", "cidr_ipv6"}
 	r.peer.value in cidrs(name)
 }
@@ -58,7 +52,7 @@ deny contains result.in_component(
 	some [g, name] in groups
 	some r in g.ingress
 	not documented(r, name)
-	expected := sprintf("tcp %v from %v", [sort(ports(name)), cidrs(name)])
+	expected := sprintf("tcp %v from %v", [sort(arch.listener_ports(name)), cidrs(name)])
 	msg := sprintf(
 		"Load balancer security group %s allows undocumented ingress: %s %d-%d from %s.",
 		[g.id, r.protocol, r.from_port, r.to_port, r.peer.value]
@@ -92,7 +86,7 @@ deny contains result.in_component(arch.component("load_balancers", name), result
 )) if {
 	some [g, name] in groups
 	g.ingress
-	some port in ports(name)
+	some port in arch.listener_ports(name)
 	some cidr in cidrs(name)
 	not allows(g, port, cidr, name)
 	msg := sprintf("Load balancer security group %s does not allow tcp %d from %s.", [g.id, port, cidr])

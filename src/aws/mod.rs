@@ -12,7 +12,6 @@
 mod failure;
 mod hint;
 mod limit;
-pub mod names;
 mod stats;
 
 use std::collections::BTreeMap;

@@ -328,22 +328,4 @@ impl Architecture {
         self.load_balancers
             .get(component.strip_prefix("load_balancers.")?)
     }
-
-    /// Every documented port: the services' and the listeners'.
-    pub fn ports(&self) -> Vec<u16> {
-        let mut p: Vec<u16> = self
-            .services
-            .values()
-            .flat_map(|s| s.ports.iter().copied())
-            .chain(self.load_balancers.values().flat_map(|lb| {
-                lb.https
-                    .iter()
-                    .map(|h| h.port)
-                    .chain(lb.http.iter().map(|h| h.port))
-            }))
-            .collect();
-        p.sort_unstable();
-        p.dedup();
-        p
-    }
 }

@@ -133,7 +133,7 @@ fn network(name: &str, n: &Network) -> Result<(), Invalid> {
             format!("`{}` is not an IPv4 CIDR", vpc.get_ref()),
         );
     }
-    if !is_region(n.region.get_ref()) {
+    if !crate::names::is_region(n.region.get_ref()) {
         return err(
             n.region.span(),
             format!("`{}` is not a region name", n.region.get_ref()),
@@ -240,16 +240,4 @@ fn thresholds(alarm: &AlarmSpec) -> Result<(), Invalid> {
         return err(max.span(), "threshold_max is below threshold_min".into());
     }
     Ok(())
-}
-
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`: lowercase words and a number, by dashes.
-fn is_region(r: &str) -> bool {
-    let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .last()
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }

@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::aws::names::PARTITIONS;
-pub use crate::aws::names::{is_account_id, is_region};
+use crate::names::PARTITIONS;
+pub use crate::names::{is_account_id, is_region};
 
 use super::Account;
 

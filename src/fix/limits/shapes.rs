@@ -59,7 +59,7 @@ pub(super) fn arn(what: &str, value: &str, service: &str) -> Check {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     let ok = parts.len() == 6
         && parts[0] == "arn"
-        && crate::aws::names::PARTITIONS.contains(&parts[1])
+        && crate::names::PARTITIONS.contains(&parts[1])
         && (service.is_empty() || parts[2] == service)
         && !parts[5].is_empty()
         && value.len() <= 2048

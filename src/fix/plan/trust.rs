@@ -184,17 +184,13 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
         location: saved.at(&[JsonStep::Key(key)]),
         message,
     };
-    if !crate::aws::names::is_account_id(&plan.account_id) {
+    if !crate::names::is_account_id(&plan.account_id) {
         return Err(header(
             "account_id",
             "`account_id` is not a twelve-digit account id".to_owned(),
         ));
     }
-    if let Some(r) = plan
-        .regions
-        .iter()
-        .find(|r| !crate::aws::names::is_region(r))
-    {
+    if let Some(r) = plan.regions.iter().find(|r| !crate::names::is_region(r)) {
         return Err(header(
             "regions",
             format!("`{}` is not a region name", r.escape_debug()),
@@ -241,7 +237,7 @@ fn check(saved: &Saved, spec: &Architecture) -> Result<(), PlanFileError> {
                     "its `{field}` is not what its action sends: the file says `{written}`, the action is `{rendered}`"
                 )));
             }
-            if s.region != "global" && !crate::aws::names::is_region(&s.region) {
+            if s.region != "global" && !crate::names::is_region(&s.region) {
                 return Err(step_refusal(format!(
                     "`{}` is not a region name",
                     s.region.escape_debug()
