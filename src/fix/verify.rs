@@ -125,8 +125,14 @@ pub fn verify(plan: &Plan, before: &Report, applied: &Applied, after: &Report) -
                 (
                     Status::Broke,
                     format!(
-                        "applied, but now {} fails on {}: {}",
-                        f.policy_id, f.resource.id, f.message
+                        "applied, but now {} fails on {}{}: {}",
+                        f.policy_id,
+                        f.resource.id,
+                        f.component
+                            .as_deref()
+                            .map(|c| format!(" ({c})"))
+                            .unwrap_or_default(),
+                        f.message
                     ),
                 )
             } else {
@@ -138,8 +144,9 @@ pub fn verify(plan: &Plan, before: &Report, applied: &Applied, after: &Report) -
 }
 
 /// The first new finding on a resource `e`'s applied steps touched (its finding's resource
-/// and every step's target): the second law — a change after which a rule fails on what it
-/// changed is reported as broken, never verified.
+/// and every step's target) or of `e`'s component, which the fresh scan judged whole: the
+/// second law — a change after which a rule of the component fails is reported as broken,
+/// never verified.
 fn caused<'a>(e: &Entry, r: &EntryResult, new: &[&'a Finding]) -> Option<&'a Finding> {
     if !r.steps.iter().any(|(_, o)| *o == StepOutcome::Applied) {
         return None;
@@ -148,8 +155,11 @@ fn caused<'a>(e: &Entry, r: &EntryResult, new: &[&'a Finding]) -> Option<&'a Fin
     touched.insert(e.resource.arn.clone());
     touched.insert(e.resource.id.clone());
     touched.remove("");
+    let of_component = |f: &Finding| e.component.is_some() && f.component == e.component;
     new.iter()
-        .find(|f| touched.contains(&f.resource.arn) || touched.contains(&f.resource.id))
+        .find(|f| {
+            touched.contains(&f.resource.arn) || touched.contains(&f.resource.id) || of_component(f)
+        })
         .copied()
 }
 
@@ -207,160 +217,4 @@ pub fn all_manual(plan: &Plan) -> Vec<EntryResult> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::finding::ResourceRef;
-    use crate::fix::action::Action;
-    use crate::fix::plan::{Entry, Manual, Step};
-    use crate::report::testing::synthetic;
-
-    /// A plan with one entry per finding of `report`: the first `manual` ones manual, the
-    /// others one step each.
-    fn plan_of(report: &Report, manual: usize) -> Plan {
-        let entries = report
-            .findings
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let action = Action::EnableVersioning {
-                    bucket: format!("b{i}"),
-                };
-                Entry {
-                    fingerprint: f.fingerprint.clone(),
-                    policy_id: f.policy_id.clone(),
-                    severity: f.severity,
-                    message: f.message.clone(),
-                    resource: ResourceRef::default(),
-                    kind: if i < manual {
-                        EntryKind::Manual
-                    } else {
-                        EntryKind::Fix
-                    },
-                    steps: vec![Step::new(action, "us-east-1".into())],
-                    manual: (i < manual).then(|| Manual {
-                        reason: "needs a person".into(),
-                        commands: None,
-                        terraform: None,
-                    }),
-                    snapshot: serde_json::Value::Null,
-                }
-            })
-            .collect();
-        Plan {
-            version: 1,
-            tool_version: "0".into(),
-            account_id: "1".into(),
-            regions: vec!["us-east-1".into()],
-            collected_at: "t".into(),
-            entries,
-        }
-    }
-
-    fn applied(plan: &Plan, outcome: impl Fn(usize) -> StepOutcome) -> Applied {
-        (0..plan.entries.len())
-            .filter(|i| plan.entries[*i].kind == EntryKind::Fix)
-            .map(|i| (i, vec![("call".to_owned(), outcome(i))]))
-            .collect()
-    }
-
-    fn statuses(results: &[EntryResult]) -> Vec<Status> {
-        results.iter().map(|r| r.status).collect()
-    }
-
-    #[test]
-    fn each_finding_ends_in_exactly_one_state() {
-        let before = synthetic(6);
-        let plan = plan_of(&before, 1);
-        let outcome = |i: usize| match i {
-            2 => StepOutcome::Failed {
-                code: "AccessDenied".into(),
-                message: "no".into(),
-            },
-            3 => StepOutcome::NotRun,
-            _ => StepOutcome::Applied,
-        };
-        // After: entry 4's finding is still there; the others are gone.
-        let mut after = synthetic(0);
-        after.findings = vec![before.findings[4].clone()];
-        let r = verify(&plan, &before, &applied(&plan, outcome), &after);
-        assert_eq!(
-            statuses(&r),
-            vec![
-                Status::Manual,
-                Status::Verified,
-                Status::Failed,
-                Status::NotRun,
-                Status::StillFailing,
-                Status::Verified
-            ]
-        );
-        assert!(r[2].detail.contains("AccessDenied: no"));
-    }
-
-    #[test]
-    fn a_rule_that_could_not_recheck_never_verifies() {
-        let before = synthetic(2);
-        let plan = plan_of(&before, 0);
-        let done = applied(&plan, |_| StepOutcome::Applied);
-        for blind in [RuleStatus::NotEvaluated, RuleStatus::Passed] {
-            let mut after = synthetic(0);
-            after.rules[0].status = blind;
-            after.rules[0].reason = Some("ec2.vpcs unknown (DescribeVpcs AccessDenied)".into());
-            let r = verify(&plan, &before, &done, &after);
-            assert_eq!(statuses(&r), vec![Status::Unverified; 2], "{blind:?}");
-            assert!(r[0].detail.contains("DescribeVpcs AccessDenied"));
-        }
-        // The rule is not loaded any more: nothing re-checked it either.
-        let mut after = synthetic(0);
-        after.rules.clear();
-        let r = verify(&plan, &before, &done, &after);
-        assert_eq!(statuses(&r), vec![Status::Unverified; 2]);
-    }
-
-    #[test]
-    fn a_change_after_which_a_rule_fails_on_what_it_touched_is_broke_not_verified() {
-        let before = synthetic(3);
-        let mut plan = plan_of(&before, 0);
-        // Entry 0 changes bucket `b0`; entry 1 changes `b1`; entry 2 changes `b2`.
-        let done = applied(&plan, |_| StepOutcome::Applied);
-        for (i, e) in plan.entries.iter_mut().enumerate() {
-            e.resource.arn = format!("arn:aws:s3:::b{i}");
-        }
-        // After: every planned finding is gone, but a new one is on `b1` (another policy), and
-        // one on a resource nothing touched.
-        let mut after = synthetic(0);
-        let mut caused = before.findings[0].clone();
-        caused.fingerprint = "new-on-b1".into();
-        caused.policy_id = "AA-S3-002".into();
-        caused.resource.arn = "arn:aws:s3:::b1".into();
-        caused.resource.id = "b1".into();
-        let mut elsewhere = caused.clone();
-        elsewhere.fingerprint = "new-elsewhere".into();
-        elsewhere.resource.arn = "arn:aws:s3:::other".into();
-        elsewhere.resource.id = "other".into();
-        after.findings = vec![caused, elsewhere];
-        let r = verify(&plan, &before, &done, &after);
-        assert_eq!(
-            statuses(&r),
-            vec![Status::Verified, Status::Broke, Status::Verified]
-        );
-        assert!(
-            r[1].detail.contains("now AA-S3-002 fails on b1"),
-            "{}",
-            r[1].detail
-        );
-        assert!(!Status::Broke.is_done());
-    }
-
-    #[test]
-    fn a_finding_gone_before_anything_ran_is_skipped() {
-        let before = synthetic(2);
-        let plan = plan_of(&before, 0);
-        let mut now = synthetic(0);
-        now.findings = vec![before.findings[1].clone()];
-        let r = verify(&plan, &now, &Applied::new(), &synthetic(0));
-        assert_eq!(r[0].status, Status::Skipped);
-        assert_eq!(all_manual(&plan)[1].status, Status::Manual);
-        assert!(Status::Skipped.is_done() && !Status::Unverified.is_done());
-    }
-}
+mod tests;

@@ -39,6 +39,9 @@ pub struct Entry {
     pub message: String,
     /// The resource.
     pub resource: ResourceRef,
+    /// The finding's documented component (`services.api`): verification re-judges it whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
     /// `fix` (steps archaudit applies) or `manual` (what a person must do).
     pub kind: EntryKind,
     /// The changes, in order.
@@ -199,6 +202,7 @@ fn entry(
         severity: f.severity,
         message: f.message.clone(),
         resource: f.resource.clone(),
+        component: f.component.clone(),
         kind,
         steps,
         manual,

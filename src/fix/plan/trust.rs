@@ -318,6 +318,13 @@ fn difference(stored: &super::Entry, now: &super::Entry) -> Option<String> {
             now.resource.resource_type
         ));
     }
+    if stored.component.is_some() && stored.component != now.component {
+        return Some(format!(
+            "it names component {}, but that finding is of {}",
+            stored.component.as_deref().unwrap_or_default(),
+            now.component.as_deref().unwrap_or("no component")
+        ));
+    }
     if stored.policy_id != now.policy_id {
         return Some(format!(
             "it names policy {}, but that finding is of {}",

@@ -274,6 +274,13 @@ fn a_well_formed_entry_that_is_not_what_archaudit_plans_now_is_refused() {
             "step 1 is `ec2:RevokeSecurityGroupIngress",
         ),
         (
+            "another component",
+            Box::new(move |v| {
+                v["entries"][redirect]["component"] = "services.app".into();
+            }),
+            "it names component services.app, but that finding is of load_balancers.public",
+        ),
+        (
             "a step added",
             Box::new(move |v| {
                 let extra = v["entries"][redirect]["steps"][0].clone();
