@@ -155,3 +155,104 @@ fn the_second_example_architecture_loads_and_missing_components_never_pass() {
         .any(|(p, _, c)| p == "AA-NET-001" && c.as_deref() == Some("networks.main")));
     assert!(report["summary"]["not_evaluated"].as_u64().unwrap() > 0);
 }
+
+/// `inventory` with `gap` added to its gaps, written to `dir`.
+fn with_gap(dir: &tempfile::TempDir, inventory: &str, gap: Value) -> String {
+    let path = support::root().join("fixtures").join(inventory);
+    let mut inv: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    inv["gaps"].as_array_mut().unwrap().push(gap);
+    let out = dir.path().join("gapped.json");
+    std::fs::write(&out, serde_json::to_vec(&inv).unwrap()).unwrap();
+    out.to_str().unwrap().to_owned()
+}
+
+fn gap(service: &str, operation: &str, kind: &str, code: &str) -> Value {
+    serde_json::json!({
+        "service": service, "region": "us-east-1", "operation": operation,
+        "kind": kind, "code": code, "message": "injected"
+    })
+}
+
+fn rule<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+/// Documented routing is judged against the listener rules: a path rule that is not there is
+/// a finding of the load balancer; listener rules that could not be listed (DescribeRules
+/// denied) make the rule not evaluated, never passed, and the run never exits clean.
+#[test]
+fn routes_are_judged_and_unlisted_listener_rules_are_not_a_pass() {
+    let routed = archaudit::config::DEFAULT_TOML.replacen(
+        "[architecture.load_balancers.public.https]",
+        "[[architecture.load_balancers.public.routes]]\nservice = \"app\"\n\n[[architecture.load_balancers.public.routes]]\npath = \"/reporting*\"\nservice = \"app\"\n\n[architecture.load_balancers.public.https]",
+        1,
+    );
+    let (code, report) = scan("reference.json", &routed);
+    assert_eq!(
+        findings(&report),
+        [(
+            "AA-LB-007".to_owned(),
+            "route:path /reporting*".to_owned(),
+            Some("load_balancers.public".to_owned())
+        )]
+    );
+    assert_eq!(code, Some(1));
+
+    let dir = tempfile::tempdir().unwrap();
+    let denied = with_gap(
+        &dir,
+        "reference.json",
+        gap(
+            "elbv2",
+            "DescribeRules",
+            "elbv2.listener_rules",
+            "AccessDenied",
+        ),
+    );
+    let (code, report) = scan(&denied, &routed);
+    assert!(findings(&report).is_empty(), "{:?}", findings(&report));
+    let r = rule(&report, "AA-LB-007");
+    assert_eq!(r["status"], "not_evaluated", "{r}");
+    assert!(r["reason"]
+        .as_str()
+        .unwrap()
+        .contains("DescribeRules AccessDenied"));
+    assert_eq!(code, Some(2));
+}
+
+/// A documented component looked up in a list that could not be read is not concluded
+/// missing: the pinned worker under a throttled ListServices is "not evaluated", while the
+/// rules that do not read ECS services are still judged (the drifted retention of
+/// log_retention_removed.json is still reported).
+#[test]
+fn a_component_in_an_unread_list_is_unknown_not_missing_and_the_rest_is_judged() {
+    let with_worker = format!(
+        "{}\n[architecture.services.worker]\nname = \"jobs\"\nnetwork = \"main\"\ntier = \"private\"\n",
+        archaudit::config::DEFAULT_TOML
+            .split("# Waivers accept")
+            .next()
+            .unwrap()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let throttled = with_gap(
+        &dir,
+        "drift/log_retention_removed.json",
+        gap("ecs", "ListServices", "ecs.services", "ThrottlingException"),
+    );
+    let (code, report) = scan(&throttled, &with_worker);
+    let f = findings(&report);
+    assert!(
+        f.iter()
+            .all(|(_, _, c)| c.as_deref() != Some("services.worker")),
+        "{f:?}"
+    );
+    assert_eq!(rule(&report, "AA-ECS-001")["status"], "not_evaluated");
+    assert_eq!(rule(&report, "AA-MON-002")["status"], "failed");
+    // The retention finding is below the default --fail-on, so the unknown decides: exit 2.
+    assert_eq!(code, Some(2));
+}

@@ -96,6 +96,18 @@ routed(l, route, tgs) if {
 	forwards_to(r.actions, tgs)
 }
 
+# A route is judged only from complete lists: a listener or rule that could not be listed is
+# not concluded missing (the engine reports the rule not evaluated).
+listed(route) if {
+	arch.complete("elbv2.listeners")
+	not conditional(route)
+}
+
+listed(route) if {
+	arch.complete("elbv2.listeners")
+	arch.complete("elbv2.listener_rules")
+}
+
 conditional(route) if route.path
 
 conditional(route) if route.host
@@ -129,6 +141,7 @@ deny contains result.in_component(arch.component("load_balancers", name), result
 )) if {
 	some name, spec in arch.spec.load_balancers
 	some route in spec.routes
+	listed(route)
 	count(arch.component_services[route.service]) > 0
 	tgs := service_target_groups[route.service]
 	some lb in arch.component_albs[name]

@@ -54,10 +54,17 @@ test_a_default_action_that_stopped_forwarding_is_found if {
 	f.attribute == "route:the default action"
 }
 
-# Rules that could not be listed: the engine reports the rule as not evaluated (requires
-# elbv2.listener_rules); the policy itself judges only what it was given.
-test_unknown_listener_rules_are_a_gap_of_the_requirement if {
+# Rules that could not be listed: a path route is not concluded missing (the engine reports
+# the rule not evaluated); the default route, read from the listener, is still judged.
+test_unknown_listener_rules_conclude_nothing_about_path_routes if {
 	findings := policy.deny with input as object.union(t.ref, {"gaps": [{"kind": "elbv2.listener_rules"}]})
 		with data.archaudit.architecture as routed
-	count(findings) == 1
+	count(findings) == 0
+}
+
+test_unknown_listeners_conclude_nothing if {
+	inp := t.patched("elbv2", "listeners", "arn", https.arn, {"default_actions": [{"type": "fixed-response"}]})
+	findings := policy.deny with input as object.union(inp, {"gaps": [{"kind": "elbv2.listeners"}]})
+		with data.archaudit.architecture as routed
+	count(findings) == 0
 }

@@ -34,6 +34,7 @@ deny contains result.in_component(
 	result.new(msg, tg.arn, "port", expected, tg.port)
 ) if {
 	some arn in forwarded
+	arch.complete("ecs.services")
 	not arn in registered
 	tg := arch.target_groups_by_arn[arn]
 	tg.target_type != "lambda"

@@ -35,3 +35,11 @@ test_disabled_health_check_is_found if {
 		{"health_check": {"enabled": false}}
 	)
 }
+
+# Services that could not be listed: whether anything registers with the group is unknown, so
+# its port is not judged (the engine reports the rule not evaluated).
+test_unlisted_services_leave_the_port_unjudged if {
+	inp := t.patched("elbv2", "target_groups", "arn", tg.arn, {"port": 8080})
+	unread := object.union(inp, {"aws": {"ecs": {"services": []}}, "gaps": [{"kind": "ecs.services"}]})
+	count(policy.deny) == 0 with input as unread
+}
