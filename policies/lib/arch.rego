@@ -537,3 +537,13 @@ else := sort(values)
 which(kind, word, name) := "" if count(spec[kind]) == 1
 
 else := sprintf(" (%s %s)", [word, name])
+
+# The service components whose containers log to each awslogs group.
+log_group_components[lg] := {n |
+	some td in task_definitions
+	some c in td.containers
+	c.log_configuration.options["awslogs-group"] == lg
+	some n in td_components[td.arn]
+} if {
+	some lg in app_log_groups
+}

@@ -65,9 +65,12 @@ put_retention(name, days) := sprintf(
 	[name, days]
 )
 
-deny contains result.with_details(
-	result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id, longest)),
-	{"retention_in_days": longest}
+deny contains arch.with_services(
+	result.with_details(
+		result.fixed(msg, g.arn, "retention_in_days", bounds, "never expire", put_retention(g.id, longest)),
+		{"retention_in_days": longest}
+	),
+	object.get(arch.log_group_components, g.id, set())
 ) if {
 	some g in input.aws.logs.log_groups
 	not g.retention_in_days
@@ -75,9 +78,12 @@ deny contains result.with_details(
 	msg := sprintf("Log group %s keeps events forever.", [g.id])
 }
 
-deny contains result.with_details(
-	result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id, days)),
-	{"retention_in_days": days}
+deny contains arch.with_services(
+	result.with_details(
+		result.fixed(msg, g.arn, "retention_in_days", bounds, g.retention_in_days, put_retention(g.id, days)),
+		{"retention_in_days": days}
+	),
+	object.get(arch.log_group_components, g.id, set())
 ) if {
 	some g in input.aws.logs.log_groups
 	some days in [toward_bounds(g.retention_in_days)]
@@ -92,14 +98,14 @@ toward_bounds(days) := longest if days > arch.spec.logs.max_retention_days
 
 group_names := {g.id | some g in input.aws.logs.log_groups}
 
-deny contains result.fixed(
+deny contains result.in_component(arch.services_component(arch.td_components[td.arn]), result.fixed(
 	msg,
 	td.arn,
 	sprintf("log_group:%s", [name]),
 	name,
 	null,
 	result.steps([sprintf("aws logs create-log-group --log-group-name %s", [name]), put_retention(name, longest)])
-) if {
+)) if {
 	arch.complete("logs.log_groups")
 	some td in arch.task_definitions
 	some c in td.containers

@@ -32,6 +32,10 @@ deny contains result.in_component(arch.network_of(g.vpc_id), result.new(
 )) if {
 	some g in input.aws.ec2.security_groups
 	g.vpc_id in arch.vpc_ids
+	# Whether it is the load balancer's or the tasks' own group is only known from complete
+	# lists: it is never concluded "another group" from a list that was not read.
+	arch.complete("elbv2.load_balancers")
+	arch.complete("ecs.services")
 	not g.id in arch.component_security_groups
 	some r in g.ingress
 	arch.from_internet(r.peer)

@@ -208,8 +208,10 @@ async fn apply_all(
 }
 
 /// Services to collect again to re-judge the plan's findings: those the steps touched and
-/// those their rules read (from the report before).
+/// those their rules read (from the report before) — every rule's, when an entry is about a
+/// documented component, since its whole component is judged again.
 pub fn services_for(plan: &Plan, before: &Report) -> Vec<Service> {
+    let whole = plan.entries.iter().any(|e| e.component.is_some());
     let touched = plan
         .entries
         .iter()
@@ -224,7 +226,7 @@ pub fn services_for(plan: &Plan, before: &Report) -> Vec<Service> {
         before
             .rules
             .iter()
-            .filter(|r| r.id == e.policy_id)
+            .filter(move |r| whole || r.id == e.policy_id)
             .flat_map(|r| r.reads.iter().filter_map(|k| Service::of_kind(k)))
     });
     let mut out: Vec<Service> = touched.chain(read).collect();
@@ -259,5 +261,18 @@ mod tests {
             services_for(&plan, &before),
             vec![Service::Ec2, Service::S3, Service::Logs]
         );
+        // An entry about a component: its whole component is judged again, so every rule's
+        // reads are collected.
+        let mut plan = plan;
+        plan.entries[0].component = Some("services.app".into());
+        let mut every: Vec<Service> = before
+            .rules
+            .iter()
+            .flat_map(|r| r.reads.iter().filter_map(|k| Service::of_kind(k)))
+            .chain([Service::S3])
+            .collect();
+        every.sort();
+        every.dedup();
+        assert_eq!(services_for(&plan, &before), every);
     }
 }

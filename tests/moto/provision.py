@@ -5,6 +5,9 @@ Usage: python tests/moto/provision.py ENDPOINT STEP [STEP ...]
 Steps run in order:
   reset           forget everything (POST /moto-api/reset)
   reference       the documented reference architecture (docs/architecture.md)
+  shop            the second example architecture (examples/specs/two-services.toml), in
+                  eu-west-1 (tests/moto/shop.py)
+  shop-drift:NAME one console drift of it (shop.DRIFTS)
   extra:N         N extra security groups, roles, buckets and subnets (benchmarks)
   pages           enough secrets and log groups to span several pages
   drift:NAME      one drift on top of the reference (see DRIFTS below)
@@ -32,6 +35,8 @@ import urllib.request
 
 import boto3
 from botocore.config import Config
+
+import shop
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -599,6 +604,10 @@ def run(env, step):
         reset(env)
     elif step == "reference":
         reference(env)
+    elif step == "shop":
+        shop.provision(env, self_signed_cert)
+    elif step.startswith("shop-drift:"):
+        shop.DRIFTS[step.split(":", 1)[1]](env)
     elif step == "pages":
         pages(env)
     elif step.startswith("extra:"):
