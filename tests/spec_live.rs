@@ -41,8 +41,11 @@ fn found(report: &Value) -> Vec<(String, String)> {
     v
 }
 
-/// (drift, the findings it must cause as (policy, component), whether `fix` repairs it)
-const DRIFTS: &[(&str, &[(&str, &str)], bool)] = &[
+/// A console drift, the findings it must cause as (policy, component), whether `fix`
+/// repairs it.
+type Drift = (&'static str, &'static [(&'static str, &'static str)], bool);
+
+const DRIFTS: &[Drift] = &[
     (
         "listener_rule_deleted",
         &[("AA-LB-007", "load_balancers.public")],
