@@ -256,3 +256,148 @@ fn a_component_in_an_unread_list_is_unknown_not_missing_and_the_rest_is_judged()
     // The retention finding is below the default --fail-on, so the unknown decides: exit 2.
     assert_eq!(code, Some(2));
 }
+
+/// `rule`'s outcome for each documented component: (component, status, reason).
+fn per_component(report: &Value, id: &str) -> Vec<(String, String, String)> {
+    rule(report, id)["components"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{id} has no per-component outcome"))
+        .iter()
+        .map(|c| {
+            (
+                c["component"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+                c["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn shop_spec() -> String {
+    std::fs::read_to_string(support::root().join("examples/specs/two-services.toml")).unwrap()
+}
+
+/// First law per component: the reporting service's task definition could not be read
+/// (DescribeTaskDefinition denied, as the collector records it: the definition absent, a gap
+/// on its ARN). Every rule that reads task definitions is not evaluated for services.reporting
+/// alone; web and worker stay judged (the worker's drifted log retention is still found), and
+/// no rule reads as passed. (The run exits 1: the drifts found are above --fail-on.)
+#[test]
+fn a_gap_in_one_components_data_leaves_the_others_judged() {
+    const TD: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-reporting:1";
+    let path = support::root().join("fixtures/shop-drifted.json");
+    let mut inv: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    inv["aws"]["ecs"]["task_definitions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|t| t["arn"] != TD);
+    inv["gaps"].as_array_mut().unwrap().push(serde_json::json!({
+        "service": "ecs", "region": "eu-west-1", "operation": "DescribeTaskDefinition",
+        "kind": "ecs.task_definitions", "resource": TD, "attribute": "containers",
+        "code": "AccessDeniedException", "message": "injected"
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let gapped = dir.path().join("gapped.json");
+    std::fs::write(&gapped, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let (code, report) = scan(gapped.to_str().unwrap(), &shop_spec());
+    assert_eq!(code, Some(1));
+    assert_eq!(report["summary"]["complete"], false);
+
+    for id in ["AA-ECS-006", "AA-ECS-007", "AA-IAM-001", "AA-IAM-002"] {
+        let outcome = per_component(&report, id);
+        let statuses: Vec<(&str, &str)> = outcome
+            .iter()
+            .map(|(c, s, _)| (c.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("services.reporting", "not_evaluated"),
+                ("services.web", "passed"),
+                ("services.worker", "passed"),
+            ],
+            "{id}"
+        );
+        assert!(
+            outcome[0]
+                .2
+                .contains(&format!("containers of {TD} unknown")),
+            "{id}: {outcome:?}"
+        );
+        assert_ne!(rule(&report, id)["status"], "passed", "{id}");
+    }
+    // The worker's retention finding is still there, judged on the worker's complete data.
+    let retention = per_component(&report, "AA-MON-002");
+    assert!(retention.contains(&("services.worker".into(), "failed".into(), String::new())));
+    assert!(retention.contains(&("services.web".into(), "passed".into(), String::new())));
+    assert_eq!(retention[0].1, "not_evaluated", "{retention:?}");
+    assert!(findings(&report).contains(&(
+        "AA-MON-002".into(),
+        "retention_in_days".into(),
+        Some("services.worker".into())
+    )));
+    // Rules that do not read task definitions judge the reporting service as before.
+    let ingress = per_component(&report, "AA-SG-002");
+    assert_eq!(ingress[0].0, "services.reporting");
+    assert_eq!(ingress[0].1, "failed", "{ingress:?}");
+}
+
+/// A kind-wide gap in a region where no component lives leaves every component judged (the
+/// rule as a whole still says it could not read everything); a documented component that is
+/// not found is not evaluated by every rule but the one that reports it missing.
+#[test]
+fn per_component_status_follows_regions_and_missing_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = with_gap(
+        &dir,
+        "shop.json",
+        gap("ecs", "ListServices", "ecs.services", "ThrottlingException"),
+    );
+    let (code, report) = scan(&elsewhere, &shop_spec());
+    assert_eq!(code, Some(2));
+    let r = rule(&report, "AA-ECS-002");
+    assert_eq!(r["status"], "not_evaluated", "{r}");
+    assert!(per_component(&report, "AA-ECS-002")
+        .iter()
+        .all(|(_, s, _)| s == "passed"));
+
+    let path = support::root().join("fixtures/shop.json");
+    let mut inv: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    inv["aws"]["ecs"]["services"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["id"] != "shop-worker");
+    let gone = dir.path().join("no-worker.json");
+    std::fs::write(&gone, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let (code, report) = scan(gone.to_str().unwrap(), &shop_spec());
+    assert_eq!(code, Some(1));
+    assert!(
+        findings(&report).contains(&(
+            "AA-ECS-001".into(),
+            "ecs_service:worker".into(),
+            Some("services.worker".into())
+        )),
+        "{:?}",
+        findings(&report)
+    );
+    let missing = per_component(&report, "AA-ECS-001");
+    assert!(missing.contains(&("services.worker".into(), "failed".into(), String::new())));
+    let scale = per_component(&report, "AA-ECS-002");
+    assert_eq!(
+        scale[2],
+        (
+            "services.worker".into(),
+            "not_evaluated".into(),
+            "documented services.worker not found".into()
+        )
+    );
+    let r = rule(&report, "AA-ECS-002");
+    assert_eq!(r["status"], "not_evaluated", "{r}");
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap()
+            .contains("for services.worker"),
+        "{r}"
+    );
+}

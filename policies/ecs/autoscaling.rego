@@ -7,6 +7,7 @@
 #   id: AA-ECS-005
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.autoscaling_metrics]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, autoscaling.targets, autoscaling.policies]

@@ -7,6 +7,7 @@
 #   id: AA-ECS-004
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.circuit_breaker_rollback]
 #   anchors: [ecs_service]
 #   requires: [ecs.services]

@@ -7,6 +7,7 @@
 #   id: AA-ECS-007
 #   severity: critical
 #   resource_type: aws.ecs.task_definition
+#   component: services
 #   expectation: [services]
 #   anchors: [ecs_service]
 #   requires: [ecs.task_definitions, secretsmanager.secrets]

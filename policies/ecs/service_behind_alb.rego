@@ -7,6 +7,7 @@
 #   id: AA-ECS-001
 #   severity: high
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.load_balancer, services.*.ports]
 #   anchors: [load_balancer]
 #   requires: [ecs.services, elbv2.target_groups, elbv2.load_balancers]

@@ -7,6 +7,7 @@
 #   id: AA-ECS-002
 #   severity: high
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.min_desired_count, services.*.launch_type, services.*.max_desired_count]
 #   anchors: [ecs_service]
 #   requires: [ecs.services]

@@ -9,6 +9,7 @@
 #   id: AA-ECS-003
 #   severity: high
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.assign_public_ip, services.*.tier, networks.*.subnets]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, ec2.subnets]

@@ -7,6 +7,7 @@
 #   id: AA-ECS-006
 #   severity: medium
 #   resource_type: aws.ecs.task_definition
+#   component: services
 #   expectation: [networks.*.region]
 #   anchors: [ecs_service]
 #   requires: [ecs.task_definitions]

@@ -8,6 +8,7 @@
 #   id: AA-IAM-001
 #   severity: high
 #   resource_type: aws.iam.role
+#   component: services
 #   expectation: [iam.wildcard_resource_actions]
 #   anchors: [ecs_service]
 #   requires: [iam.roles, iam.policies, ecs.task_definitions]

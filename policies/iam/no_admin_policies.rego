@@ -7,6 +7,7 @@
 #   id: AA-IAM-002
 #   severity: critical
 #   resource_type: aws.iam.role
+#   component: services
 #   expectation: [iam.admin_policies]
 #   anchors: [ecs_service]
 #   requires: [iam.roles]

@@ -7,6 +7,7 @@
 #   id: AA-LB-001
 #   severity: high
 #   resource_type: aws.elbv2.load_balancer
+#   component: load_balancers
 #   expectation: [load_balancers.*.scheme, networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [elbv2.load_balancers, ec2.subnets]

@@ -7,6 +7,7 @@
 #   id: AA-LB-003
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   component: load_balancers
 #   expectation: [load_balancers.*.http.redirect_status, load_balancers.*.http.port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]

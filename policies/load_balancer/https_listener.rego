@@ -8,6 +8,7 @@
 #   id: AA-LB-002
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   component: load_balancers
 #   expectation: [load_balancers.*.https.tls_policies, load_balancers.*.https.port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners]

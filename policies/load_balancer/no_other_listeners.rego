@@ -6,6 +6,7 @@
 #   id: AA-LB-004
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   component: load_balancers
 #   expectation: [load_balancers.*.https.port, load_balancers.*.http.port]
 #   anchors: [load_balancer]
 #   requires: [elbv2.listeners]

@@ -8,6 +8,7 @@
 #   id: AA-LB-007
 #   severity: high
 #   resource_type: aws.elbv2.load_balancer
+#   component: load_balancers
 #   expectation: [load_balancers.*.routes]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, elbv2.listeners, elbv2.listener_rules, elbv2.target_groups, ecs.services]

@@ -7,6 +7,7 @@
 #   id: AA-LB-005
 #   severity: medium
 #   resource_type: aws.elbv2.target_group
+#   component: load_balancers
 #   expectation: [services.*.ports]
 #   anchors: [load_balancer]
 #   requires: [elbv2.target_groups, elbv2.listeners]

@@ -8,6 +8,7 @@
 #   id: AA-LB-006
 #   severity: high
 #   resource_type: aws.elbv2.listener
+#   component: networks
 #   expectation: [load_balancers]
 #   anchors: [vpc]
 #   remediation:

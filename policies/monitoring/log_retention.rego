@@ -7,6 +7,7 @@
 #   id: AA-MON-002
 #   severity: medium
 #   resource_type: aws.logs.log_group
+#   component: services
 #   expectation: [logs.min_retention_days, logs.max_retention_days]
 #   anchors: [ecs_service]
 #   requires: [logs.log_groups, ecs.task_definitions]

@@ -8,6 +8,7 @@
 #   id: AA-MON-001
 #   severity: medium
 #   resource_type: aws.ecs.service
+#   component: services
 #   expectation: [services.*.alarms]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, cloudwatch.alarms]

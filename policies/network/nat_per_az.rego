@@ -7,6 +7,7 @@
 #   id: AA-NET-006
 #   severity: high
 #   resource_type: aws.ec2.nat_gateway
+#   component: networks
 #   expectation: [networks.*.nat, networks.*.availability_zones]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.nat_gateways]

@@ -7,6 +7,7 @@
 #   id: AA-NET-003
 #   severity: medium
 #   resource_type: aws.ec2.subnet
+#   component: networks
 #   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.subnets]

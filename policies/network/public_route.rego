@@ -8,6 +8,7 @@
 #   id: AA-NET-007
 #   severity: high
 #   resource_type: aws.ec2.route_table
+#   component: networks
 #   expectation: [networks.*.subnets]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.internet_gateways]

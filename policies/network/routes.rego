@@ -7,6 +7,7 @@
 #   id: AA-NET-005
 #   severity: high
 #   resource_type: aws.ec2.route_table
+#   component: networks
 #   expectation: [networks.*.subnets, networks.*.nat]
 #   anchors: [vpc]
 #   requires: [ec2.subnets, ec2.route_tables, ec2.nat_gateways]

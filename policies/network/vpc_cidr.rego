@@ -7,6 +7,7 @@
 #   id: AA-NET-001
 #   severity: critical
 #   resource_type: aws.ec2.vpc
+#   component: networks
 #   expectation: [networks.*.cidr]
 #   requires: [ec2.vpcs]
 #   remediation:

@@ -7,6 +7,7 @@
 #   id: AA-SG-001
 #   severity: high
 #   resource_type: aws.ec2.security_group
+#   component: load_balancers
 #   expectation: [load_balancers.*.ingress_cidrs]
 #   anchors: [load_balancer]
 #   requires: [elbv2.load_balancers, ec2.security_groups]

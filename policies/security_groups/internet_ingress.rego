@@ -9,6 +9,7 @@
 #   id: AA-SG-004
 #   severity: high
 #   resource_type: aws.ec2.security_group
+#   component: networks
 #   expectation: [load_balancers.*.ingress_cidrs]
 #   anchors: [vpc]
 #   remediation:

@@ -7,6 +7,7 @@
 #   id: AA-SG-002
 #   severity: critical
 #   resource_type: aws.ec2.security_group
+#   component: services
 #   expectation: [services.*.ports, services.*.reachable_from_services, services.*.reachable_from_cidrs]
 #   anchors: [ecs_service]
 #   requires: [ecs.services, elbv2.load_balancers, ec2.security_groups]

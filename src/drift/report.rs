@@ -196,5 +196,6 @@ fn rule(id: &str, findings: usize, reason: Option<String>) -> RuleResult {
         reason,
         source: "archaudit drift (built in)".to_owned(),
         expectation: Vec::new(),
+        components: Vec::new(),
     }
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::load::{ANCHORS_ALONE, ANCHORS_KEY, COMPONENTS_RULE};
+use super::per_component::{self, Instances};
 use super::{invalid, result, Evaluation, Policy, PolicyError, PolicySet, RuleResult, RuleStatus};
 use crate::inventory::{Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
 
@@ -163,6 +164,15 @@ impl PolicySet {
             .filter_map(|r| r.get("arn").and_then(Value::as_str))
             .collect();
         let index = result::ResourceIndex::new(inventory, &wanted);
+        let instances = if self
+            .policies
+            .iter()
+            .any(|p| p.meta.custom.component.is_some())
+        {
+            Instances::load(&engine, &gaps)?
+        } else {
+            Instances::default()
+        };
         let mut evaluation = Evaluation::default();
         for (policy, output) in self.policies.iter().zip(outputs) {
             let results = match output {
@@ -187,16 +197,18 @@ impl PolicySet {
             let mut seen = std::collections::HashSet::new();
             own.retain(|f| seen.insert(f.fingerprint.clone()));
             let count = own.len();
+            let components = instances.judge(policy, &own, &gaps, |g| touches(policy, g));
             evaluation.findings.extend(own);
-            let reason = not_evaluated_reason(policy, &gaps, &missing);
+            let reason = not_evaluated_reason(policy, &gaps, &missing)
+                .or_else(|| per_component::rule_reason(&components));
             let status = match (count, &reason) {
                 (0, None) => RuleStatus::Passed,
                 (0, Some(_)) => RuleStatus::NotEvaluated,
                 _ => RuleStatus::Failed,
             };
-            evaluation
-                .rules
-                .push(rule_result(policy, status, count, reason));
+            let mut rule = rule_result(policy, status, count, reason);
+            rule.components = components;
+            evaluation.rules.push(rule);
         }
         crate::finding::sort(&mut evaluation.findings);
         Ok(evaluation)
@@ -244,6 +256,7 @@ fn rule_result(
         reason,
         source: format!("{}:{}", policy.path, policy.deny_line),
         expectation: meta.custom.expectation.clone(),
+        components: Vec::new(),
     }
 }
 
@@ -311,21 +324,7 @@ fn not_evaluated_reason(
     let hits: BTreeSet<String> = gaps
         .iter()
         .filter(|g| touches(policy, g))
-        .map(|g| {
-            if g.code == NOT_COLLECTED {
-                return format!("{} not collected (left out with --services)", g.kind);
-            }
-            let what = match (&g.resource, &g.attribute) {
-                (Some(r), Some(a)) => format!("{a} of {r}"),
-                (None, Some(a)) => format!("{} {a}", g.kind),
-                (Some(r), None) => r.clone(),
-                (None, None) => format!("{} (not fully listed)", g.kind),
-            };
-            format!(
-                "{what} unknown ({} {} in {})",
-                g.operation, g.code, g.region
-            )
-        })
+        .map(describe_gap)
         .collect();
     let n = hits.len();
     parts.extend(hits.into_iter().take(3));
@@ -333,4 +332,21 @@ fn not_evaluated_reason(
         parts.push(format!("and {} more", n - 3));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A gap as a rule's reason names it.
+pub(super) fn describe_gap(g: &Gap) -> String {
+    if g.code == NOT_COLLECTED {
+        return format!("{} not collected (left out with --services)", g.kind);
+    }
+    let what = match (&g.resource, &g.attribute) {
+        (Some(r), Some(a)) => format!("{a} of {r}"),
+        (None, Some(a)) => format!("{} {a}", g.kind),
+        (Some(r), None) => r.clone(),
+        (None, None) => format!("{} (not fully listed)", g.kind),
+    };
+    format!(
+        "{what} unknown ({} {} in {})",
+        g.operation, g.code, g.region
+    )
 }

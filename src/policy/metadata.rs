@@ -44,6 +44,11 @@ pub struct Custom {
     /// are the keys of `data.archaudit.lib.anchors.missing`.
     #[serde(default)]
     pub anchors: Vec<String>,
+    /// The kind of documented component the rule judges (`networks`, `load_balancers`,
+    /// `services`): the rule then has a status per instance of that kind, so a gap in one
+    /// instance's data leaves the others judged. Absent for account-wide rules.
+    #[serde(default)]
+    pub component: Option<String>,
     /// The archaudit.toml keys under `[architecture]` the rule enforces
     /// (`load_balancer.tls_policies`, `subnets`), most specific first: where a finding's
     /// violated expectation is written down (SARIF locations).
@@ -198,6 +203,17 @@ fn validate(meta: &PolicyMeta) -> Result<(), (Option<String>, String)> {
             ));
         }
     }
+    if let Some(kind) = &meta.custom.component {
+        if !crate::finding::COMPONENT_KINDS.contains(&kind.as_str()) {
+            return Err((
+                Some(kind.clone()),
+                format!(
+                    "custom.component `{kind}` is no component kind; it must be one of: {}",
+                    crate::finding::COMPONENT_KINDS.join(", ")
+                ),
+            ));
+        }
+    }
     for a in &meta.custom.anchors {
         if a.trim().is_empty() {
             return Err((None, "custom.anchors entries must not be empty".to_owned()));
@@ -249,5 +265,27 @@ mod tests {
         assert_eq!(line, 8, "{msg}");
         assert!(msg.contains("`ec2.vpcz` names no inventory kind"), "{msg}");
         assert!(parse(&with("ec2")).is_err());
+    }
+
+    #[test]
+    fn component_must_be_a_component_kind() {
+        let with = |c: &str| {
+            GOOD.replace(
+                "#   remediation:",
+                &format!("#   component: {c}\n#   remediation:"),
+            )
+        };
+        assert_eq!(
+            parse(&with("services"))
+                .unwrap()
+                .meta
+                .custom
+                .component
+                .as_deref(),
+            Some("services")
+        );
+        let (line, msg) = parse(&with("service")).unwrap_err();
+        assert_eq!(line, 8, "{msg}");
+        assert!(msg.contains("`service` is no component kind"), "{msg}");
     }
 }

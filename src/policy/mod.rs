@@ -24,6 +24,7 @@ mod input;
 pub mod lint;
 mod load;
 pub mod metadata;
+mod per_component;
 mod result;
 pub mod testing;
 

@@ -25,6 +25,7 @@ pub(crate) fn synthetic(findings: usize) -> Report {
         incomplete: false,
         source: "policies/network/vpc_cidr.rego:20".into(),
         expectation: vec![],
+        components: Vec::new(),
     };
     let findings: Vec<Finding> = (0..findings)
         .map(|i| Finding {

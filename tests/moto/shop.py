@@ -208,9 +208,6 @@ def drift_second_user_key(env):
     iam.create_access_key(UserName="alice")
 
 
-DRIFTS = {name[len("drift_"):]: f for name, f in list(globals().items()) if name.startswith("drift_")}
-
-
 def drift_reporting_off_its_target_group(env):
     """The reporting service recreated without its load balancer (ECS cannot detach one in
     place): it runs, but nothing routes to it."""
