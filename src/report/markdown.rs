@@ -1,6 +1,6 @@
 //! Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict, counts, the
 //! architecture as found (Mermaid), findings by severity with expected → actual and the fix
-//! (details collapsed), rules not evaluated, gaps, and what changed since the baseline.
+//! (details collapsed), the state of each documented component, rules not evaluated, gaps, and what changed since the baseline.
 //!
 //! An incomplete run says so in its first line; it never reads as clean. The whole stays
 //! under GitHub's 1 MiB step-summary limit: when findings would not fit, the rest are counted
@@ -167,8 +167,13 @@ fn finding(f: &Finding) -> String {
         Some(BaselineState::CarriedOver) => " ⏸ carried over",
         _ => "",
     };
+    let within = f
+        .component
+        .as_deref()
+        .map(|c| format!(" in {}", code(c)))
+        .unwrap_or_default();
     let mut item = format!(
-        "- **{}**{mark} {} — {}\n  expected {} → actual {}\n",
+        "- **{}**{mark} {}{within} — {}\n  expected {} → actual {}\n",
         f.policy_id,
         code(&f.resource.id),
         cell(&f.message),
@@ -208,6 +213,21 @@ fn indent(text: &str) -> String {
 /// run incomplete).
 fn tail(report: &Report) -> String {
     let mut out = String::new();
+    let components = super::components::by_component(report);
+    if !components.is_empty() {
+        out.push_str("### By component\n\n| component | state |\n|---|---|\n");
+        for c in &components {
+            let mark = if c.clean() {
+                "✅"
+            } else if c.findings.is_empty() {
+                "⚠️"
+            } else {
+                "❌"
+            };
+            let _ = writeln!(out, "| {} | {mark} {} |", code(c.name), cell(&c.describe()));
+        }
+        out.push('\n');
+    }
     let blind: Vec<_> = report
         .rules
         .iter()

@@ -2,6 +2,7 @@
 //!
 //! The JSON form is the documented, versioned envelope in `docs/json-report.md`.
 
+pub mod components;
 pub mod diagram;
 pub mod drift;
 mod gaps;

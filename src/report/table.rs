@@ -1,6 +1,6 @@
-//! The terminal report: findings grouped by severity, one row each with the resource, what
-//! drifted (expected → actual) and the command that fixes it; then rules not evaluated, gaps,
-//! waiver problems, and a summary line. Colour only on a terminal and without `NO_COLOR`.
+//! The terminal report: findings grouped by severity, one row each with the component, the
+//! resource, what drifted (expected → actual) and the command that fixes it; then one line per
+//! documented component, rules not evaluated, gaps, waiver problems, and a summary line. Colour only on a terminal and without `NO_COLOR`.
 
 use crate::report::org::{self, OrgReport};
 use std::fmt::Write as _;
@@ -108,6 +108,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         table.set_header(vec![
             "#",
             "Policy",
+            "Component",
             "Resource",
             "Finding",
             "Expected → actual",
@@ -122,6 +123,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
             table.add_row(vec![
                 Cell::new(number),
                 policy,
+                Cell::new(f.component.as_deref().unwrap_or("—")),
                 Cell::new(format!("{}\n{}", f.resource.id, f.resource.resource_type)),
                 Cell::new(&f.message),
                 Cell::new(format!("{} → {}", compact(&f.expected), compact(&f.actual))),
@@ -167,6 +169,14 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
             } else {
                 let _ = writeln!(out, "{line}");
             }
+        }
+    }
+    let components = super::components::by_component(report);
+    if !components.is_empty() {
+        let _ = writeln!(out, "\nBY COMPONENT:");
+        let w = components.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &components {
+            let _ = writeln!(out, "  {:<w$}  {}", c.name, c.describe());
         }
     }
     let not_evaluated: Vec<_> = report.rules.iter().filter(|r| r.reason.is_some()).collect();

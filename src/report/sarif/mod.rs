@@ -128,19 +128,34 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         );
         physical.region = Some(Region::builder().start_line(loc.line as i64).build());
     }
+    let mut logical = vec![LogicalLocation::builder()
+        .fully_qualified_name(f.resource.arn.clone())
+        .name(f.resource.id.clone())
+        .kind("resource")
+        .build()];
+    // The documented component the finding is about: code scanning shows it beside the
+    // resource, and filters by it.
+    if let Some(c) = &f.component {
+        logical.push(
+            LogicalLocation::builder()
+                .fully_qualified_name(format!("architecture.{c}"))
+                .name(c.clone())
+                .kind("module")
+                .build(),
+        );
+    }
     let location = Location::builder()
         .physical_location(physical)
-        .logical_locations(vec![LogicalLocation::builder()
-            .fully_qualified_name(f.resource.arn.clone())
-            .name(f.resource.id.clone())
-            .kind("resource")
-            .build()])
+        .logical_locations(logical)
         .build();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_owned(), f.fingerprint.clone());
     let mut props = BTreeMap::new();
     props.insert("resource".to_owned(), json!(f.resource));
     props.insert("attribute".to_owned(), json!(f.attribute));
+    if let Some(c) = &f.component {
+        props.insert("component".to_owned(), json!(c));
+    }
     props.insert("expected".to_owned(), f.expected.clone());
     props.insert("actual".to_owned(), f.actual.clone());
     if let Some(cli) = &f.remediation.cli {
