@@ -83,7 +83,10 @@ nodes contains absent(
 	sprintf("VPC %s", [concat(", ", [n.cidr | some _, n in arch.spec.networks])]),
 	"vpc",
 	["ec2.vpcs"]
-) if count(arch.vpcs) == 0
+) if {
+	count(arch.spec.networks) > 0
+	count(arch.vpcs) == 0
+}
 
 nodes contains node(
 	sprintf("subnet_%s", [s.id]),
@@ -150,9 +153,11 @@ igw_arn(id) := g.arn if {
 	g.id == id
 }
 
+# Only where a network documents one: a private-only network has none to miss.
 nodes contains absent("igw_missing", "internet_gateway", "Internet gateway", "vpc", ["ec2.internet_gateways"]) if {
-	count(arch.vpcs) > 0
-	count(arch.attached_igws) == 0
+	some v in arch.vpcs
+	arch.spec.networks[arch.vpc_network[v.id]].internet_gateway == true
+	count(arch.vpc_igws[v.id]) == 0
 }
 
 # Routes: public subnets to the internet gateway, private subnets to a NAT gateway.
@@ -192,13 +197,28 @@ nodes contains node(
 	"vpc"
 ) if some lb in arch.albs
 
+# Each documented load balancer not found (the reference's single one keeps its short id).
 nodes contains absent(
-	"alb_missing",
+	missing_id("alb_missing", "load_balancers", name),
 	"load_balancer",
-	"Internet-facing ALB",
+	sprintf("%s ALB%s", [scheme_label[lb.scheme], named("load_balancers", name)]),
 	"vpc",
 	["ec2.vpcs", "elbv2.load_balancers"]
-) if count(arch.albs) == 0
+) if {
+	some name, lb in arch.spec.load_balancers
+	count(arch.component_albs[name]) == 0
+}
+
+scheme_label := {"internet-facing": "Internet-facing", "internal": "Internal"}
+
+missing_id(prefix, kind, _) := prefix if count(arch.spec[kind]) == 1
+
+missing_id(prefix, kind, name) := sprintf("%s_%s", [prefix, safe(name)]) if count(arch.spec[kind]) != 1
+
+# " reporting" after a missing component's kind when the spec documents several of that kind.
+named(kind, _) := "" if count(arch.spec[kind]) == 1
+
+named(kind, name) := sprintf(" %s", [name]) if count(arch.spec[kind]) != 1
 
 nodes contains node(
 	sprintf("listener_%s", [l.id]),
@@ -271,12 +291,15 @@ nodes contains node(
 ) if some s in arch.services
 
 nodes contains absent(
-	"svc_missing",
+	missing_id("svc_missing", "services", name),
 	"ecs_service",
-	"ECS service",
+	sprintf("ECS service%s", [named("services", name)]),
 	"vpc",
 	["elbv2.load_balancers", "elbv2.target_groups", "ecs.clusters", "ecs.services"]
-) if count(arch.services) == 0
+) if {
+	some name, _ in arch.spec.services
+	count(arch.component_services[name]) == 0
+}
 
 edges contains edge(
 	sprintf("tg_%s", [safe(arch.target_groups_by_arn[b.target_group_arn].id)]),
@@ -330,7 +353,10 @@ nodes contains absent(
 	"Terraform state bucket",
 	"",
 	["s3.buckets"]
-) if count(arch.state_buckets) == 0
+) if {
+	arch.spec.state_bucket
+	count(arch.state_buckets) == 0
+}
 
 nodes contains node(
 	sprintf("alarm_%s", [safe(a.id)]),

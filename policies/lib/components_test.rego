@@ -69,3 +69,21 @@ test_unlisted_load_balancers_are_unknown_not_missing if {
 	m.id == "gaps"
 	contains(m.label, "elbv2.load_balancers")
 }
+
+# A section the spec leaves out is never drawn missing: without a documented state bucket,
+# no "state bucket not found" node; without a documented internet gateway, none either.
+test_undocumented_components_are_not_drawn_missing if {
+	spec := object.remove(data.archaudit.architecture, ["state_bucket"])
+	nets := {name: object.remove(n, ["internet_gateway"]) | some name, n in spec.networks}
+	g := components.graph with input as t.emptied("s3", "buckets")
+		with data.archaudit.architecture as object.union(spec, {"networks": nets})
+	every n in g.nodes {
+		not n.id in {"bucket_missing", "igw_missing"}
+	}
+}
+
+test_a_documented_state_bucket_not_found_is_drawn_missing if {
+	g := components.graph with input as t.emptied("s3", "buckets")
+	some n in g.nodes
+	n.id == "bucket_missing"
+}
