@@ -43,18 +43,26 @@ network_region(name) := object.get(arch.spec.networks, [name, "region"], "unknow
 
 network_vpcs[name] := {v | some v in arch.vpcs; arch.vpc_network[v.id] == name} if some name, _ in arch.spec.networks
 
-# [component, arn] for every resource that is part of a component. One pass over the
-# inventory for the networks; evaluated only when a gap names a resource.
-members contains [arch.component("networks", arch.vpc_network[v.id]), v.arn] if some v in arch.vpcs
+# [component, arn] for every resource a gap names that is part of a component (the rest is
+# never asked about): evaluated only when a gap names a resource. Every lookup is an index
+# built once, so the cost follows the architecture's size, not the account's.
+gapped := {g.resource | some g in input.gaps; is_string(g.resource)}
 
-members contains [arch.component("networks", name), r.arn] if {
-	some _, kinds in input.aws
-	is_object(kinds)
-	some _, list in kinds
-	is_array(list)
-	some r in list
+members contains [arch.component("networks", name), arn] if {
+	some g in input.gaps
+	arn := g.resource
+	is_string(arn)
+	r := gapped_resources[arn]
 	some id in vpc_refs(r)
 	name := arch.vpc_network[id]
+}
+
+# The gapped resources of the kinds gaps name, by ARN.
+gapped_resources[r.arn] := r if {
+	some kind in {g.kind | some g in input.gaps; is_string(g.resource)}
+	[service, list] := split(kind, ".")
+	some r in input.aws[service][list]
+	r.arn in gapped
 }
 
 vpc_refs(r) := [r.vpc_id] if is_string(r.vpc_id)
@@ -63,47 +71,67 @@ else := r.attached_vpcs if is_array(r.attached_vpcs)
 
 else := []
 
+members contains [arch.network_of(v.id), v.arn] if {
+	some v in arch.vpcs
+	v.arn in gapped
+}
+
 # --- load balancers: the ALB, its listeners and their rules, target groups, groups, certificates
 
 members contains [arch.lb_of(lb.arn), arn] if {
 	some lb in arch.albs
 	some arn in lb_parts(lb)
+	arn in gapped
 }
 
-lb_parts(lb) := {lb.arn} | {l.arn | some l in listeners} | {r.arn |
-	some l in listeners
-	some r in input.aws.elbv2.listener_rules
-	r.listener_arn == l.arn
-} | {tg.arn |
-	some tg in input.aws.elbv2.target_groups
-	lb.arn in tg.load_balancer_arns
-} | group_arns({g | some g in lb.security_groups}) | {c |
-	some l in listeners
+listeners_by_lb[lb.arn] := {l | some l in arch.alb_listeners; l.load_balancer_arn == lb.arn} if some lb in arch.albs
+
+rules_by_listener[l.arn] := {r.arn | some r in input.aws.elbv2.listener_rules; r.listener_arn == l.arn} if {
+	some l in arch.alb_listeners
+}
+
+lb_parts(lb) := {lb.arn} | {l.arn | some l in listeners_by_lb[lb.arn]} | {arn |
+	some l in listeners_by_lb[lb.arn]
+	some arn in rules_by_listener[l.arn]
+} | {tg | some tg in arch.alb_target_groups; lb.arn in arch.target_groups_by_arn[tg].load_balancer_arns} |
+	group_arns({g | some g in lb.security_groups}) | {c |
+	some l in listeners_by_lb[lb.arn]
 	some c in l.certificates
-} if {
-	listeners := {l | some l in input.aws.elbv2.listeners; l.load_balancer_arn == lb.arn}
 }
 
-group_arns(ids) := {g.arn | some g in input.aws.ec2.security_groups; g.id in ids}
+group_arns(ids) := {arch.security_groups_by_id[id].arn | some id in ids}
 
 # --- services: the service and what it runs, with, and is watched by ----------------------
 
 members contains [arch.service_of(s), arn] if {
 	some s in arch.services
 	some arn in service_parts(s)
+	arn in gapped
+}
+
+log_group_arns := {g.id: g.arn | some g in input.aws.logs.log_groups}
+
+secret_arns := {x.arn | some x in input.aws.secretsmanager.secrets}
+
+scaling_by_id[t.resource_id] contains t.arn if some t in input.aws.autoscaling.targets
+
+scaling_by_id[p.resource_id] contains p.arn if some p in input.aws.autoscaling.policies
+
+alarms_by_service[key] contains a.arn if {
+	some a in input.aws.cloudwatch.alarms
+	key := sprintf("%s/%s", [a.dimensions.ClusterName, a.dimensions.ServiceName])
 }
 
 service_parts(s) := {s.arn, s.cluster_arn, s.task_definition} |
 	{b.target_group_arn | some b in s.load_balancers; b.target_group_arn} |
 	group_arns({g | some g in s.network.security_groups}) |
 	roles |
-	{a.arn | some r in input.aws.iam.roles; r.arn in roles; some a in r.attached_policies} |
-	{g.arn | some g in input.aws.logs.log_groups; g.id in log_groups} |
-	{x.arn | some x in input.aws.secretsmanager.secrets; some ref in secret_refs; startswith(ref, x.arn)} |
-	{t.arn | some t in input.aws.autoscaling.targets; t.resource_id == scaling_id} |
-	{p.arn | some p in input.aws.autoscaling.policies; p.resource_id == scaling_id} |
-	{a.arn | some a in input.aws.cloudwatch.alarms; watches(a, s)} if {
-	tds := {td | some td in input.aws.ecs.task_definitions; td.arn == s.task_definition}
+	{a.arn | some r in arch.app_roles; r.arn in roles; some a in r.attached_policies} |
+	{log_group_arns[n] | some n in log_groups} |
+	{x | some ref in secret_refs; x := concat(":", array.slice(split(ref, ":"), 0, 7)); x in secret_arns} |
+	object.get(scaling_by_id, sprintf("service/%s/%s", [arch.cluster_name(s), s.id]), set()) |
+	object.get(alarms_by_service, sprintf("%s/%s", [arch.cluster_name(s), s.id]), set()) if {
+	tds := {td | td := arch.task_definitions_by_arn[s.task_definition]}
 	roles := {arn | some td in tds; some arn in [td.task_role_arn, td.execution_role_arn]; arn}
 	log_groups := {c.log_configuration.options["awslogs-group"] |
 		some td in tds
@@ -111,10 +139,4 @@ service_parts(s) := {s.arn, s.cluster_arn, s.task_definition} |
 		c.log_configuration.driver == "awslogs"
 	}
 	secret_refs := {ref.value_from | some td in tds; some c in td.containers; some ref in c.secrets}
-	scaling_id := sprintf("service/%s/%s", [arch.cluster_name(s), s.id])
-}
-
-watches(alarm, s) if {
-	alarm.dimensions.ServiceName == s.id
-	alarm.dimensions.ClusterName == arch.cluster_name(s)
 }
