@@ -51,15 +51,6 @@ fn inventory_with(dir: &Path, f: impl FnOnce(&mut Value)) -> String {
     path.to_str().unwrap().to_owned()
 }
 
-fn rule<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()
-}
-
 #[test]
 fn the_reference_state_covers_its_account() {
     let out = drift_cmd(INVENTORY, STATE).output().unwrap();
@@ -70,7 +61,7 @@ fn the_reference_state_covers_its_account() {
     assert_eq!(report["drift"]["coverage"], 100.0);
     assert_eq!(report["summary"]["complete"], true);
     for id in ["DRIFT-MISSING", "DRIFT-CHANGED", "DRIFT-UNMANAGED"] {
-        assert_eq!(rule(&report, id)["status"], "passed", "{id}");
+        assert_eq!(support::rule(&report, id)["status"], "passed", "{id}");
     }
     // The account setting S3 Control could not read on the emulator hides no resource.
     assert_eq!(report["gaps"], json!([]));
@@ -183,8 +174,14 @@ fn what_could_not_be_listed_is_unchecked_never_missing_nor_in_order() {
         report["drift"]["kinds"]["logs.log_groups"]["complete"],
         false
     );
-    assert_eq!(rule(&report, "DRIFT-MISSING")["status"], "not_evaluated");
-    assert_eq!(rule(&report, "DRIFT-UNMANAGED")["status"], "not_evaluated");
+    assert_eq!(
+        support::rule(&report, "DRIFT-MISSING")["status"],
+        "not_evaluated"
+    );
+    assert_eq!(
+        support::rule(&report, "DRIFT-UNMANAGED")["status"],
+        "not_evaluated"
+    );
     assert_eq!(report["summary"]["complete"], false);
     assert_eq!(code, 2);
     let (code, _, _) = drift(&inv, &["--allow-incomplete"]);
@@ -202,7 +199,10 @@ fn what_could_not_be_listed_is_unchecked_never_missing_nor_in_order() {
     let (code, report, _) = drift(&inv, &[]);
     assert_eq!(report["findings"], json!([]));
     assert_eq!(report["drift"]["unchecked_attributes"], 1);
-    assert_eq!(rule(&report, "DRIFT-CHANGED")["status"], "not_evaluated");
+    assert_eq!(
+        support::rule(&report, "DRIFT-CHANGED")["status"],
+        "not_evaluated"
+    );
     assert_eq!(code, 2);
 
     // 3. IAM was left out (--services): its declared roles are unchecked.
@@ -241,7 +241,7 @@ fn what_could_not_be_listed_is_unchecked_never_missing_nor_in_order() {
             "kind": "ec2.security_groups", "code": "Throttling", "message": "slow down"}]);
     });
     let (code, report, _) = drift(&inv, &[]);
-    let unmanaged = rule(&report, "DRIFT-UNMANAGED");
+    let unmanaged = support::rule(&report, "DRIFT-UNMANAGED");
     assert_eq!(
         (
             unmanaged["status"].as_str(),
@@ -402,7 +402,7 @@ fn what_archaudit_does_not_read_is_never_called_missing() {
             .len(),
         1
     );
-    assert_eq!(rule(&report, "DRIFT-MISSING")["status"], "failed");
-    assert_eq!(rule(&report, "DRIFT-MISSING")["incomplete"], true);
+    assert_eq!(support::rule(&report, "DRIFT-MISSING")["status"], "failed");
+    assert_eq!(support::rule(&report, "DRIFT-MISSING")["incomplete"], true);
     assert_eq!(out.status.code(), Some(1));
 }

@@ -113,13 +113,7 @@ fn only_the_emulators_gap(entry: &Value) {
             entry["account_id"]
         );
     }
-    let blind: Vec<&str> = r["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| x["status"] == "not_evaluated")
-        .map(|x| x["id"].as_str().unwrap())
-        .collect();
+    let blind = support::rules_with_status(r, "not_evaluated");
     assert_eq!(blind, vec!["AA-S3-002"], "{}", entry["account_id"]);
 }
 

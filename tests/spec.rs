@@ -173,15 +173,6 @@ fn gap(service: &str, operation: &str, kind: &str, code: &str) -> Value {
     })
 }
 
-fn rule<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no rule {id}"))
-}
-
 /// Documented routing is judged against the listener rules: a path rule that is not there is
 /// a finding of the load balancer; listener rules that could not be listed (DescribeRules
 /// denied) make the rule not evaluated, never passed, and the run never exits clean.
@@ -216,7 +207,7 @@ fn routes_are_judged_and_unlisted_listener_rules_are_not_a_pass() {
     );
     let (code, report) = scan(&denied, &routed);
     assert!(findings(&report).is_empty(), "{:?}", findings(&report));
-    let r = rule(&report, "AA-LB-007");
+    let r = support::rule(&report, "AA-LB-007");
     assert_eq!(r["status"], "not_evaluated", "{r}");
     assert!(r["reason"]
         .as_str()
@@ -251,15 +242,18 @@ fn a_component_in_an_unread_list_is_unknown_not_missing_and_the_rest_is_judged()
             .all(|(_, _, c)| c.as_deref() != Some("services.worker")),
         "{f:?}"
     );
-    assert_eq!(rule(&report, "AA-ECS-001")["status"], "not_evaluated");
-    assert_eq!(rule(&report, "AA-MON-002")["status"], "failed");
+    assert_eq!(
+        support::rule(&report, "AA-ECS-001")["status"],
+        "not_evaluated"
+    );
+    assert_eq!(support::rule(&report, "AA-MON-002")["status"], "failed");
     // The retention finding is below the default --fail-on, so the unknown decides: exit 2.
     assert_eq!(code, Some(2));
 }
 
 /// `rule`'s outcome for each documented component: (component, status, reason).
 fn per_component(report: &Value, id: &str) -> Vec<(String, String, String)> {
-    rule(report, id)["components"]
+    support::rule(report, id)["components"]
         .as_array()
         .unwrap_or_else(|| panic!("{id} has no per-component outcome"))
         .iter()
@@ -324,7 +318,7 @@ fn a_gap_in_one_components_data_leaves_the_others_judged() {
                 .contains(&format!("containers of {TD} unknown")),
             "{id}: {outcome:?}"
         );
-        assert_ne!(rule(&report, id)["status"], "passed", "{id}");
+        assert_ne!(support::rule(&report, id)["status"], "passed", "{id}");
     }
     // The worker's retention finding is still there, judged on the worker's complete data.
     let retention = per_component(&report, "AA-MON-002");
@@ -355,7 +349,7 @@ fn per_component_status_follows_regions_and_missing_instances() {
     );
     let (code, report) = scan(&elsewhere, &shop_spec());
     assert_eq!(code, Some(2));
-    let r = rule(&report, "AA-ECS-002");
+    let r = support::rule(&report, "AA-ECS-002");
     assert_eq!(r["status"], "not_evaluated", "{r}");
     assert!(per_component(&report, "AA-ECS-002")
         .iter()
@@ -391,7 +385,7 @@ fn per_component_status_follows_regions_and_missing_instances() {
             "documented services.worker not found".into()
         )
     );
-    let r = rule(&report, "AA-ECS-002");
+    let r = support::rule(&report, "AA-ECS-002");
     assert_eq!(r["status"], "not_evaluated", "{r}");
     assert!(
         r["reason"]

@@ -161,14 +161,10 @@ fn the_second_example_on_the_emulator_clean_drifted_and_fixed() {
     );
     // The emulator cannot answer S3 Control: that one rule says so (nothing of the example is
     // unknown), and the scan is incomplete rather than clean.
-    let not_evaluated: Vec<&str> = report["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "not_evaluated")
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(not_evaluated, ["AA-S3-002"]);
+    assert_eq!(
+        support::rules_with_status(&report, "not_evaluated"),
+        ["AA-S3-002"]
+    );
     assert_eq!(code, Some(2));
     assert_eq!(traffic_problems(moto.url()), Vec::<String>::new());
 

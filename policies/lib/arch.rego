@@ -445,11 +445,6 @@ port_range(r) := sprintf("%d-%d", [r.from_port, r.to_port]) if {
 	r.from_port != r.to_port
 }
 
-subnet_by_vpc_cidr := {[s.vpc_id, s.cidr_block]: s | some s in subnets}
-
-# The subnet `cidr` of the architecture VPC `vpc_id`, if it exists.
-subnet_in(vpc_id, cidr) := subnet_by_vpc_cidr[[vpc_id, cidr]]
-
 # The component id of the network a VPC belongs to.
 network_of(vpc_id) := component("networks", vpc_network[vpc_id])
 

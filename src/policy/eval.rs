@@ -14,10 +14,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::gaps::{describe_gap, touches, with_child_gaps};
 use super::load::{ANCHORS_ALONE, ANCHORS_KEY, COMPONENTS_RULE};
 use super::per_component::{self, Instances};
 use super::{invalid, result, Evaluation, Policy, PolicyError, PolicySet, RuleResult, RuleStatus};
-use crate::inventory::{Gap, Inventory, ScanMeta, CHILD_KINDS, NOT_COLLECTED};
+use crate::inventory::{Gap, Inventory, ScanMeta};
 
 /// The inventory as the policies see it (`input`), with the derived gaps; `aws` is added by
 /// [`super::input::to_input`].
@@ -197,7 +198,7 @@ impl PolicySet {
             let mut seen = std::collections::HashSet::new();
             own.retain(|f| seen.insert(f.fingerprint.clone()));
             let count = own.len();
-            let components = instances.judge(policy, &own, &gaps, |g| touches(policy, g));
+            let components = instances.judge(policy, &own, &gaps);
             evaluation.findings.extend(own);
             let reason = not_evaluated_reason(policy, &gaps, &missing)
                 .or_else(|| per_component::rule_reason(&components));
@@ -260,52 +261,6 @@ fn rule_result(
     }
 }
 
-/// The gaps plus, for every kind that could not be listed, the same gap on the kinds listed
-/// through it (clusters → services → task definitions; load balancers → listeners → rules):
-/// what was never listed was never read.
-pub(super) fn with_child_gaps(gaps: &[Gap]) -> Vec<Gap> {
-    let mut out = gaps.to_vec();
-    let mut i = 0;
-    while i < out.len() {
-        let g = out[i].clone();
-        if g.resource.is_none() && g.attribute.is_none() {
-            for (parent, child) in CHILD_KINDS {
-                if g.kind == *parent
-                    && !out.iter().any(|o| {
-                        o.kind == *child
-                            && o.resource.is_none()
-                            && o.attribute.is_none()
-                            && o.region == g.region
-                    })
-                {
-                    out.push(Gap {
-                        kind: (*child).to_owned(),
-                        ..g.clone()
-                    });
-                }
-            }
-        }
-        i += 1;
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Whether `gap` touches what `policy` reads.
-fn touches(policy: &Policy, gap: &Gap) -> bool {
-    let Some(kind) = policy.reads.get(gap.kind.as_str()) else {
-        return false;
-    };
-    match (policy.attributes.get(kind), gap.attribute.as_deref()) {
-        // A whole kind (or resource) unknown, or no attribute-level narrowing.
-        (_, None) | (None, _) => true,
-        (Some(wanted), Some(got)) => wanted
-            .iter()
-            .any(|w| w == got || got.starts_with(&format!("{w}."))),
-    }
-}
-
 /// Why a rule that found nothing proves nothing: documented components it is anchored on
 /// that were not found, and the gaps in what it reads.
 fn not_evaluated_reason(
@@ -332,21 +287,4 @@ fn not_evaluated_reason(
         parts.push(format!("and {} more", n - 3));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// A gap as a rule's reason names it.
-pub(super) fn describe_gap(g: &Gap) -> String {
-    if g.code == NOT_COLLECTED {
-        return format!("{} not collected (left out with --services)", g.kind);
-    }
-    let what = match (&g.resource, &g.attribute) {
-        (Some(r), Some(a)) => format!("{a} of {r}"),
-        (None, Some(a)) => format!("{} {a}", g.kind),
-        (Some(r), None) => r.clone(),
-        (None, None) => format!("{} (not fully listed)", g.kind),
-    };
-    format!(
-        "{what} unknown ({} {} in {})",
-        g.operation, g.code, g.region
-    )
 }

@@ -20,6 +20,7 @@ mod contract;
 mod deps;
 mod engine;
 mod eval;
+mod gaps;
 mod input;
 pub mod lint;
 mod load;

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::gaps::{describe_gap, touches};
 use super::{invalid, Policy, PolicyError, RuleStatus};
 use crate::finding::{ComponentResult, Finding};
 use crate::inventory::Gap;
@@ -87,12 +88,11 @@ impl Instances {
         policy: &Policy,
         findings: &[Finding],
         gaps: &[Gap],
-        touches: impl Fn(&Gap) -> bool,
     ) -> Vec<ComponentResult> {
         let Some(kind) = policy.meta.custom.component.as_deref() else {
             return Vec::new();
         };
-        let relevant: Vec<&Gap> = gaps.iter().filter(|g| touches(g)).collect();
+        let relevant: Vec<&Gap> = gaps.iter().filter(|g| touches(policy, g)).collect();
         self.by_name
             .iter()
             .filter(|(_, i)| i.kind == kind)
@@ -136,7 +136,7 @@ impl Instances {
                 Some(_) if !instance.found => in_region(g),
                 Some(arn) => self.owners.get(arn).is_some_and(|o| o.contains(name)),
             })
-            .map(|g| super::eval::describe_gap(g))
+            .map(|g| describe_gap(g))
             .collect();
         let mut parts = Vec::new();
         if !instance.found && findings == 0 {

@@ -73,6 +73,27 @@ pub const DRIFTS: &[Drift] = &[
     drift("secret_public_policy", &["AA-SEC-001"], Fix::Restores),
 ];
 
+/// The rule `id` of a JSON report.
+pub fn rule<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+/// The ids of a JSON report's rules whose status is `status` (`not_evaluated`).
+pub fn rules_with_status<'a>(report: &'a Value, status: &str) -> Vec<&'a str> {
+    report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == status)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect()
+}
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
