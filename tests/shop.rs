@@ -89,3 +89,64 @@ fn drifted_sarif_locates_each_result_on_its_component() {
     let problems = support::sarif_problems(&[path]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// First law in every report form: with the reporting service's task definition denied (the
+/// definition absent, a gap on its ARN), the table's and the Markdown's line for
+/// services.reporting say which rules could not judge it and never read clean, web still reads
+/// clean, and SARIF marks the run unsuccessful with a notification naming the component.
+#[test]
+fn a_component_that_could_not_be_read_never_reads_clean_in_any_report() {
+    const TD: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-reporting:1";
+    let mut inv: Value =
+        serde_json::from_slice(&std::fs::read(support::root().join("fixtures/shop.json")).unwrap())
+            .unwrap();
+    inv["aws"]["ecs"]["task_definitions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|t| t["arn"] != TD);
+    inv["gaps"].as_array_mut().unwrap().push(serde_json::json!({
+        "service": "ecs", "region": "eu-west-1", "operation": "DescribeTaskDefinition",
+        "kind": "ecs.task_definitions", "resource": TD, "attribute": "containers",
+        "code": "AccessDeniedException", "message": "injected"
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapped.json");
+    std::fs::write(&path, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+
+    let table = scan(path, "table");
+    assert_eq!(table.status.code(), Some(2));
+    let text = stdout(&table);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no line for {name}: {text}"))
+            .to_owned()
+    };
+    let reporting = line("services.reporting");
+    assert!(
+        reporting.contains("not evaluated: AA-ECS-006"),
+        "{reporting}"
+    );
+    assert!(!reporting.contains("clean"), "{reporting}");
+    assert!(line("services.web").contains("clean"));
+
+    let md = stdout(&scan(path, "markdown"));
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `services.reporting`"))
+        .unwrap();
+    assert!(row.contains("⚠️ not evaluated: AA-ECS-006"), "{row}");
+
+    let log: Value = serde_json::from_slice(&scan(path, "sarif").stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| {
+            let t = n["message"]["text"].as_str().unwrap();
+            t.starts_with("AA-ECS-006 was not evaluated for services.reporting:")
+        }));
+}

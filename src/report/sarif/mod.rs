@@ -219,15 +219,27 @@ pub fn build(report: &Report, options: &SarifOptions) -> Sarif {
     let mut notes = Vec::new();
     for r in &report.rules {
         let why = r.reason.as_deref().unwrap_or("no reason recorded");
+        // The documented components it could not judge, when it judges components.
+        let blind: Vec<&str> = r
+            .components
+            .iter()
+            .filter(|c| c.reason.is_some())
+            .map(|c| c.component.as_str())
+            .collect();
+        let scope = if blind.is_empty() {
+            String::new()
+        } else {
+            format!(" for {}", blind.join(", "))
+        };
         match (r.status, r.reason.is_some()) {
             (RuleStatus::NotEvaluated, _) => notes.push(notification(
                 "error",
-                format!("{} was not evaluated: {why}. Its alerts were not re-checked{}.", r.id, carried(report, &r.id)),
+                format!("{} was not evaluated{scope}: {why}. Its alerts were not re-checked{}.", r.id, carried(report, &r.id)),
                 Some((&r.id, index[r.id.as_str()])),
             )),
             (RuleStatus::Failed, true) => notes.push(notification(
                 "warning",
-                format!("{} evaluated on incomplete data: {why}. Its results are real, but there may be more{}.", r.id, carried(report, &r.id)),
+                format!("{} evaluated on incomplete data{scope}: {why}. Its results are real, but there may be more{}.", r.id, carried(report, &r.id)),
                 Some((&r.id, index[r.id.as_str()])),
             )),
             _ => {}
