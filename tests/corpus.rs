@@ -10,7 +10,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Errors about the file as a whole (its version, its kind, its account): no position applies.
 const WHOLE_FILE: &[&str] = &[
@@ -40,7 +39,7 @@ fn check(file: &Path, args: &[&str], out_file: &Path, named: &str) -> Option<Str
     let run = support::archaudit("http://127.0.0.1:1")
         .current_dir(support::root())
         .args(args)
-        .timeout(Duration::from_secs(60))
+        .timeout(support::HANG_GUARD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -198,7 +197,7 @@ fn a_large_hostile_inventory_is_refused_at_its_unknown_key() {
     let run = assert_cmd::Command::cargo_bin("archaudit")
         .unwrap()
         .args(["scan", "--inventory", path.to_str().unwrap()])
-        .timeout(Duration::from_secs(60))
+        .timeout(support::HANG_GUARD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -228,7 +227,7 @@ fn large_non_reports_given_to_merge_are_refused_at_their_first_byte_or_key() {
         let run = assert_cmd::Command::cargo_bin("archaudit")
             .unwrap()
             .args(["merge", file.to_str().unwrap()])
-            .timeout(Duration::from_secs(60))
+            .timeout(support::HANG_GUARD)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr);
@@ -247,7 +246,7 @@ fn invalid_utf8_given_to_diff_is_refused_at_its_line_and_column() {
     let run = assert_cmd::Command::cargo_bin("archaudit")
         .unwrap()
         .args(["diff", name, name])
-        .timeout(Duration::from_secs(60))
+        .timeout(support::HANG_GUARD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);

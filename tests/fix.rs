@@ -602,14 +602,9 @@ fn ctrl_c_lets_the_call_in_flight_finish_and_runs_nothing_after_it() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while !std::fs::read_to_string(&log).is_ok_and(|s| !s.is_empty()) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the revoke never reached the proxy"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    support::wait_for("the revoke reaching the proxy", || {
+        std::fs::read_to_string(&log).is_ok_and(|s| !s.is_empty())
+    });
     let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -279,3 +279,29 @@ fn the_function_counter_counts() {
         vec![(1, "a".to_owned(), 4), (6, "b".to_owned(), 3)]
     );
 }
+
+#[test]
+fn no_test_times_itself() {
+    // Elapsed time is a benchmark's figure, never a test's verdict: the only clocks in tests are
+    // support's hang guard (`HANG_GUARD`, `wait_for`) and `measure`, which only benches call.
+    let mut files = Vec::new();
+    rust_files(&support::root().join("tests"), &mut files);
+    for path in files {
+        if path.components().any(|c| c.as_os_str() == "support") || path.ends_with("layout.rs") {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&path).unwrap());
+        for clock in [
+            "Instant",
+            ".elapsed()",
+            "Duration::from",
+            "support::measure",
+        ] {
+            assert!(
+                !text.contains(clock),
+                "{} uses {clock}: assert behaviour, time it in a bench",
+                path.display()
+            );
+        }
+    }
+}

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use serde_json::Value;
 use support::{archaudit, Helper, Moto};
 
@@ -72,7 +70,7 @@ fn an_endpoint_that_never_answers_ends_at_the_deadline_with_a_timeout_message() 
     // own deadline is what the message says.
     let out = archaudit(&proxy.url)
         .args(["scan", "--timeout", "3"])
-        .timeout(Duration::from_secs(60))
+        .timeout(support::HANG_GUARD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -93,7 +91,7 @@ fn a_service_that_hangs_mid_run_becomes_a_gap_and_the_report_is_still_written() 
     );
     let out = archaudit(&proxy.url)
         .args(["scan", "--format", "json", "--timeout", "8"])
-        .timeout(Duration::from_secs(60))
+        .timeout(support::HANG_GUARD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

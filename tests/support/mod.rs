@@ -95,6 +95,21 @@ pub fn rules_with_status<'a>(report: &'a Value, status: &str) -> Vec<&'a str> {
 }
 
 /// The project root.
+/// How long a test lets one archaudit run (or one awaited event) take before it calls it hung.
+/// A hang guard, not a performance bound: tests never assert elapsed time (a busy CI machine
+/// is slow, not wrong); timings belong to the benches (docs/performance.md).
+pub const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Polls `done` every 50 ms until it holds; panics with `what` if it never does within
+/// [`HANG_GUARD`].
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}: hung");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
