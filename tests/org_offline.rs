@@ -531,3 +531,52 @@ fn account_over_a_directory_of_inventories_selects_or_is_refused_never_ignored()
         stderr(&out)
     );
 }
+
+#[test]
+fn an_indexed_jobs_pod_takes_its_shard_from_its_completion_index() {
+    let dir = inventories();
+    let out_dir = tempfile::tempdir().unwrap();
+    let by_number = out_dir.path().join("2of4.json");
+    scan_dir(
+        dir.path(),
+        &["--shard", "2/4", "--fail-on", "never"],
+        &by_number,
+    );
+    let by_index = out_dir.path().join("job.json");
+    let args = [
+        "scan",
+        "--inventory",
+        dir.path().to_str().unwrap(),
+        "--shard",
+        "job/4",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        "-o",
+        by_index.to_str().unwrap(),
+    ];
+    let out = archaudit()
+        .args(args)
+        .env("JOB_COMPLETION_INDEX", "1")
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", stderr(&out));
+    let (a, b) = (json_of(&by_number), json_of(&by_index));
+    assert_eq!(a["run"]["shards"], b["run"]["shards"]);
+    assert_eq!(support::org_comparable(&a), support::org_comparable(&b));
+    // Outside such a pod, or past the last shard: refused, saying why.
+    for (index, why) in [
+        (None, "JOB_COMPLETION_INDEX is not set"),
+        (Some("4"), "between 1 and 4"),
+    ] {
+        let mut cmd = archaudit();
+        cmd.args(args).env_remove("JOB_COMPLETION_INDEX");
+        if let Some(i) = index {
+            cmd.env("JOB_COMPLETION_INDEX", i);
+        }
+        let out = cmd.output().unwrap();
+        assert_ne!(out.status.code(), Some(0));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+    }
+}

@@ -29,8 +29,8 @@ pub struct OrgArgs {
     /// --calls-in-flight.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
-    /// This job's share of the accounts: the I-th of N shards (1-based; a Kubernetes Indexed
-    /// Job's 0-based JOB_COMPLETION_INDEX is $((JOB_COMPLETION_INDEX + 1))).
+    /// This job's share of the accounts: the I-th of N shards (1-based); `job/N` in a
+    /// Kubernetes Indexed Job's pod takes I from its 0-based JOB_COMPLETION_INDEX (+ 1).
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::org::Shard>,
     /// The scheduler's run id (GITHUB_RUN_ID, the Job's uid): shards of one run share it, and

@@ -18,15 +18,20 @@ pub use crate::report::org::Shard;
 impl std::str::FromStr for Shard {
     type Err = String;
 
-    /// `i/n` with 1 ≤ i ≤ n ≤ 1000 (`JOB_COMPLETION_INDEX` is 0-based: give `$((i+1))/n`).
+    /// `i/n` with 1 ≤ i ≤ n ≤ 1000, or `job/n`: i is the Kubernetes Indexed Job's 0-based
+    /// `JOB_COMPLETION_INDEX` + 1 (a container without a shell cannot add one itself).
     fn from_str(s: &str) -> Result<Shard, String> {
-        let bad =
-            |why: &str| format!("--shard `{s}`: {why} (expected i/n with 1 ≤ i ≤ n, e.g. 2/4)");
+        let bad = |why: &str| {
+            format!("--shard `{s}`: {why} (expected i/n with 1 ≤ i ≤ n, e.g. 2/4, or job/n)")
+        };
         let (i, n) = s.split_once('/').ok_or_else(|| bad("no `/`"))?;
-        let index: u32 = i
-            .trim()
-            .parse()
-            .map_err(|_| bad("the index is not a whole number"))?;
+        let index: u32 = if i.trim() == "job" {
+            job_index(std::env::var("JOB_COMPLETION_INDEX").ok().as_deref()).map_err(|e| bad(&e))?
+        } else {
+            i.trim()
+                .parse()
+                .map_err(|_| bad("the index is not a whole number"))?
+        };
         let count: u32 = n
             .trim()
             .parse()
@@ -39,6 +44,18 @@ impl std::str::FromStr for Shard {
         }
         Ok(Shard { index, count })
     }
+}
+
+/// The 1-based shard index of a Kubernetes Indexed Job's pod, from its 0-based
+/// `JOB_COMPLETION_INDEX`.
+fn job_index(var: Option<&str>) -> Result<u32, String> {
+    let var =
+        var.ok_or("JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job's pods have it)")?;
+    var.trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(|i| i.checked_add(1))
+        .ok_or_else(|| format!("JOB_COMPLETION_INDEX `{var}` is not a whole number"))
 }
 
 fn score(account: &str, shard: u32) -> [u8; 32] {
@@ -110,6 +127,16 @@ mod tests {
             .parse::<Shard>()
             .unwrap_err()
             .contains("between 1 and 4"));
+    }
+
+    #[test]
+    fn a_job_index_is_the_zero_based_pod_index_plus_one() {
+        assert_eq!(job_index(Some("0")), Ok(1));
+        assert_eq!(job_index(Some("3")), Ok(4));
+        assert!(job_index(None).unwrap_err().contains("not set"));
+        for bad in ["", "-1", "x", "4294967295"] {
+            assert!(job_index(Some(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]
