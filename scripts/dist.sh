@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The release artifacts, as .github/workflows/release.yml builds them on a tag:
+#   scripts/dist.sh [--target TRIPLE]... [--out DIR]
+# For each target (default: x86_64-unknown-linux-musl, a static binary), a
+# `cargo build --profile dist` (stripped, fat LTO, one codegen unit: Cargo.toml) packed into
+# DIR/archaudit-VERSION-TARGET.tar.gz; then DIR/archaudit-VERSION.cdx.json (CycloneDX SBOM of
+# the first target's build, from Cargo.lock) and DIR/SHA256SUMS over everything. DIR defaults
+# to dist/ in the project. The archives are byte-reproducible for one commit (SOURCE_DATE_EPOCH
+# is the commit's time). Not part of the test suite: a cold dist build of the AWS SDK takes
+# about half an hour on 2 cores (docs/release.md has the figures).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+targets=() out=$root/dist
+while [ $# -gt 0 ]; do
+  case $1 in
+    --target) targets+=("$2"); shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "scripts/dist.sh: unknown argument $1 (usage: scripts/dist.sh [--target TRIPLE]... [--out DIR])" >&2; exit 2 ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64-unknown-linux-musl)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+export SOURCE_DATE_EPOCH
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+mkdir -p "$out"
+rm -f "$out"/archaudit-"$version"-*.tar.gz "$out/archaudit-$version.cdx.json" "$out/SHA256SUMS"
+
+for target in "${targets[@]}"; do
+  case $target in
+    *-linux-musl)
+      # The C parts (aws-lc, mimalloc) need a C compiler for musl: Debian's musl-tools gives
+      # musl-gcc for the host's own architecture.
+      var=CC_${target//-/_}
+      if [ -z "${!var:-}" ] && [ "${target%%-*}" = "$(uname -m)" ]; then
+        command -v musl-gcc >/dev/null || { echo "scripts/dist.sh: $target needs musl-gcc (apt-get install musl-tools)" >&2; exit 1; }
+        export "$var=musl-gcc"
+      fi ;;
+  esac
+  echo "scripts/dist.sh: building $target" >&2
+  cargo build --locked --profile dist --target "$target" --bin archaudit
+  bin=$target_dir/$target/dist/archaudit
+  python3 scripts/package.py archive "$bin" "$version" "$target" "$out" >&2
+done
+python3 scripts/package.py sbom "${targets[0]}" "$out/archaudit-$version.cdx.json"
+python3 scripts/package.py sums "$out"
+cat "$out/SHA256SUMS"
