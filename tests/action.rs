@@ -398,9 +398,17 @@ fn the_actions_default_version_is_this_build_and_its_pins_are_commits() {
     }
 }
 
-/// action.yml.
+/// action.yml, the release workflow and the example workflows.
 fn pinned_files() -> Vec<PathBuf> {
-    vec![support::root().join("action.yml")]
+    let root = support::root();
+    let mut files = vec![
+        root.join("action.yml"),
+        root.join(".github/workflows/release.yml"),
+    ];
+    for entry in std::fs::read_dir(root.join("examples/github")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    files
 }
 
 /// Every `uses:` not pinned to a full commit SHA with the tag it stands for beside it.
