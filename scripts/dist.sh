@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(x86_64-unknown-linux-musl)
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+version=$(python3 scripts/package.py version)
 # The archives' timestamps; given to the packaging only: the C build scripts (cc) watch
 # SOURCE_DATE_EPOCH, and a new value each commit would rebuild aws-lc and all that needs it.
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}

@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+version=$(python3 scripts/package.py version)
 tag=archaudit:$version
 while [ $# -gt 0 ]; do
   case $1 in

@@ -11,6 +11,8 @@
       and the registry checksum Cargo.lock pins
   package.py sums OUT_DIR
       OUT_DIR/SHA256SUMS over every other file in OUT_DIR, in `sha256sum -c` format
+  package.py version
+      the crate's version (Cargo.toml), which names the archives and the tag
 """
 
 import gzip
@@ -140,8 +142,12 @@ def sums(out_dir: str) -> None:
     (Path(out_dir) / "SHA256SUMS").write_text("".join(lines))
 
 
+def version() -> str:
+    return tomllib.loads((ROOT / "Cargo.toml").read_text())["package"]["version"]
+
+
 def main(argv):
-    commands = {"archive": (archive, 4), "sbom": (sbom, 2), "sums": (sums, 1)}
+    commands = {"archive": (archive, 4), "sbom": (sbom, 2), "sums": (sums, 1), "version": (version, 0)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
         sys.exit(__doc__)
     result = commands[argv[1]][0](*argv[2:])
