@@ -87,6 +87,8 @@ struct Runner {
     github_path: PathBuf,
     inputs: BTreeMap<String, String>,
     outputs: BTreeMap<String, BTreeMap<String, String>>,
+    /// action.yml, parsed once.
+    yml: serde_yaml_ng::Value,
 }
 
 impl Runner {
@@ -107,7 +109,9 @@ impl Runner {
             )
             .unwrap();
         }
+        let text = std::fs::read_to_string(action.join("action.yml")).unwrap();
         let runner = Runner {
+            yml: serde_yaml_ng::from_str(&text).unwrap(),
             temp: dir.join("runner-temp"),
             tool_cache: dir.join("tool-cache"),
             github_path: dir.join("github-path"),
@@ -123,14 +127,8 @@ impl Runner {
         runner
     }
 
-    fn action_yml(&self) -> serde_yaml_ng::Value {
-        serde_yaml_ng::from_str(&std::fs::read_to_string(self.action.join("action.yml")).unwrap())
-            .unwrap()
-    }
-
     /// Resolves the `${{ }}` expressions the action's run steps use.
     fn resolve(&self, text: &str) -> String {
-        let yml = self.action_yml();
         let mut out = String::new();
         let mut rest = text;
         while let Some(start) = rest.find("${{") {
@@ -139,7 +137,7 @@ impl Runner {
             let expr = rest[start + 3..end].trim();
             let value = if let Some(name) = expr.strip_prefix("inputs.") {
                 self.inputs.get(name).cloned().unwrap_or_else(|| {
-                    let default = &yml["inputs"][name]["default"];
+                    let default = &self.yml["inputs"][name]["default"];
                     let default = default
                         .as_str()
                         .unwrap_or_else(|| panic!("no input {name}"));
@@ -164,8 +162,7 @@ impl Runner {
 
     /// Runs the action's `run` step `id` as the runner does; its exit status and stderr.
     fn step(&mut self, id: &str, workspace: &Path) -> (bool, String) {
-        let yml = self.action_yml();
-        let steps = yml["runs"]["steps"].as_sequence().unwrap();
+        let steps = self.yml["runs"]["steps"].as_sequence().unwrap();
         let step = steps
             .iter()
             .find(|s| s["id"].as_str() == Some(id))
@@ -237,12 +234,19 @@ fn sums(release: &Path) -> String {
     std::fs::read_to_string(release.join("SHA256SUMS")).unwrap()
 }
 
-#[test]
-fn a_matching_checksum_installs_caches_and_runs_with_the_exit_code_passed_through() {
+/// A temporary directory with a release in it, served from 127.0.0.1: the directory, the
+/// release's own directory, the server's URL and its request count.
+fn served_release() -> (tempfile::TempDir, PathBuf, String, Arc<AtomicUsize>) {
     let dir = tempfile::tempdir().unwrap();
     let served = dir.path().join("releases");
     let release = release(&served);
     let (url, hits) = serve(served);
+    (dir, release, url, hits)
+}
+
+#[test]
+fn a_matching_checksum_installs_caches_and_runs_with_the_exit_code_passed_through() {
+    let (dir, release, url, hits) = served_release();
     let inputs = [
         ("download-url", url.as_str()),
         (
@@ -308,10 +312,7 @@ fn a_matching_checksum_installs_caches_and_runs_with_the_exit_code_passed_throug
 
 #[test]
 fn a_mismatched_or_missing_checksum_refuses_and_installs_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let served = dir.path().join("releases");
-    let release = release(&served);
-    let (url, hits) = serve(served);
+    let (dir, release, url, hits) = served_release();
     let archive = format!("archaudit-{VERSION}-{ARCHIVE_TARGET}.tar.gz");
     let good = sums(&release);
     let wrong = format!("{}  {archive}\n", "0".repeat(64));

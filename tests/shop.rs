@@ -97,21 +97,7 @@ fn drifted_sarif_locates_each_result_on_its_component() {
 #[test]
 fn a_component_that_could_not_be_read_never_reads_clean_in_any_report() {
     const TD: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-reporting:1";
-    let mut inv: Value =
-        serde_json::from_slice(&std::fs::read(support::root().join("fixtures/shop.json")).unwrap())
-            .unwrap();
-    inv["aws"]["ecs"]["task_definitions"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|t| t["arn"] != TD);
-    inv["gaps"].as_array_mut().unwrap().push(serde_json::json!({
-        "service": "ecs", "region": "eu-west-1", "operation": "DescribeTaskDefinition",
-        "kind": "ecs.task_definitions", "resource": TD, "attribute": "containers",
-        "code": "AccessDeniedException", "message": "injected"
-    }));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gapped.json");
-    std::fs::write(&path, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let (_dir, path) = support::deny_task_definition("fixtures/shop.json", TD);
     let path = path.to_str().unwrap();
 
     let table = scan(path, "table");

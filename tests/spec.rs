@@ -279,20 +279,7 @@ fn shop_spec() -> String {
 #[test]
 fn a_gap_in_one_components_data_leaves_the_others_judged() {
     const TD: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-reporting:1";
-    let path = support::root().join("fixtures/shop-drifted.json");
-    let mut inv: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    inv["aws"]["ecs"]["task_definitions"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|t| t["arn"] != TD);
-    inv["gaps"].as_array_mut().unwrap().push(serde_json::json!({
-        "service": "ecs", "region": "eu-west-1", "operation": "DescribeTaskDefinition",
-        "kind": "ecs.task_definitions", "resource": TD, "attribute": "containers",
-        "code": "AccessDeniedException", "message": "injected"
-    }));
-    let dir = tempfile::tempdir().unwrap();
-    let gapped = dir.path().join("gapped.json");
-    std::fs::write(&gapped, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let (_dir, gapped) = support::deny_task_definition("fixtures/shop-drifted.json", TD);
     let (code, report) = scan(gapped.to_str().unwrap(), &shop_spec());
     assert_eq!(code, Some(1));
     assert_eq!(report["summary"]["complete"], false);

@@ -9,6 +9,16 @@ use std::process::Command;
 
 const WORKFLOW: &str = "examples/github/archaudit-nightly.yml";
 
+/// `file` (relative to the root) lints clean and holds every one of `needles`.
+fn lints_clean_and_holds(file: &str, needles: &[&str]) {
+    let (clean, said) = actionlint(std::path::Path::new(file));
+    assert!(clean, "{said}");
+    let text = std::fs::read_to_string(support::root().join(file)).unwrap();
+    for needle in needles {
+        assert!(text.contains(needle), "{file} lacks {needle}");
+    }
+}
+
 /// Runs actionlint on `workflow` (relative to the root); whether it found nothing, and what
 /// it said.
 fn actionlint(workflow: &std::path::Path) -> (bool, String) {
@@ -51,26 +61,23 @@ fn the_example_workflow_lints_clean() {
 
 #[test]
 fn the_release_workflow_lints_clean_and_publishes_what_it_verified() {
-    let release = std::path::Path::new(".github/workflows/release.yml");
-    let (clean, said) = actionlint(release);
-    assert!(clean, "{said}");
-    let text = std::fs::read_to_string(support::root().join(release)).unwrap();
-    for needle in [
-        "scripts/dist.sh --target",
-        "x86_64-unknown-linux-musl",
-        "aarch64-unknown-linux-musl",
-        "aarch64-apple-darwin",
-        "scripts/package.py sums",
-        "actions/attest-build-provenance@",
-        "subject-checksums: dist/SHA256SUMS",
-        "--draft",
-        "--verify-tag",
-        "id-token: write",
-        "attestations: write",
-        "permissions: {}",
-    ] {
-        assert!(text.contains(needle), "the release workflow lacks {needle}");
-    }
+    lints_clean_and_holds(
+        ".github/workflows/release.yml",
+        &[
+            "scripts/dist.sh --target",
+            "x86_64-unknown-linux-musl",
+            "aarch64-unknown-linux-musl",
+            "aarch64-apple-darwin",
+            "scripts/package.py sums",
+            "actions/attest-build-provenance@",
+            "subject-checksums: dist/SHA256SUMS",
+            "--draft",
+            "--verify-tag",
+            "id-token: write",
+            "attestations: write",
+            "permissions: {}",
+        ],
+    );
 }
 
 #[test]
@@ -103,21 +110,19 @@ const INDEXED_JOB: &str = "examples/kubernetes/archaudit-indexed-job.yaml";
 
 #[test]
 fn the_organization_matrix_lints_clean_and_gates_on_the_merge() {
-    let (clean, said) = actionlint(std::path::Path::new(ORG_MATRIX));
-    assert!(clean, "{said}");
-    let text = std::fs::read_to_string(support::root().join(ORG_MATRIX)).unwrap();
-    for needle in [
-        "matrix:",
-        "--shard ${{ matrix.shard }}/4",
-        "merge shard-1.json shard-2.json shard-3.json shard-4.json",
-        "--fail-on never --allow-incomplete",
-        "ARCHAUDIT_RUN_ID",
-        "sarif-file: shard-",
-        "--baseline",
-        "GITHUB_STEP_SUMMARY",
-    ] {
-        assert!(text.contains(needle), "the matrix lacks {needle}");
-    }
+    lints_clean_and_holds(
+        ORG_MATRIX,
+        &[
+            "matrix:",
+            "--shard ${{ matrix.shard }}/4",
+            "merge shard-1.json shard-2.json shard-3.json shard-4.json",
+            "--fail-on never --allow-incomplete",
+            "ARCHAUDIT_RUN_ID",
+            "sarif-file: shard-",
+            "--baseline",
+            "GITHUB_STEP_SUMMARY",
+        ],
+    );
     let commands = commands(ORG_MATRIX);
     let subcommands: Vec<&str> = commands.iter().map(|c| c[0].as_str()).collect();
     assert_eq!(subcommands, ["scan", "merge"]);

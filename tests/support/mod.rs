@@ -110,6 +110,27 @@ pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// `fixture` with the task definition `arn` denied, as the collector records it (the
+/// definition absent, an AccessDenied gap naming it), written to a file in a new temporary
+/// directory (kept alive by the returned guard).
+pub fn deny_task_definition(fixture: &str, arn: &str) -> (tempfile::TempDir, PathBuf) {
+    let mut inv: Value =
+        serde_json::from_slice(&std::fs::read(root().join(fixture)).unwrap()).unwrap();
+    inv["aws"]["ecs"]["task_definitions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|t| t["arn"] != arn);
+    inv["gaps"].as_array_mut().unwrap().push(serde_json::json!({
+        "service": "ecs", "region": "eu-west-1", "operation": "DescribeTaskDefinition",
+        "kind": "ecs.task_definitions", "resource": arn, "attribute": "containers",
+        "code": "AccessDeniedException", "message": "injected"
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapped.json");
+    std::fs::write(&path, serde_json::to_vec(&inv).unwrap()).unwrap();
+    (dir, path)
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
