@@ -484,11 +484,17 @@ cluster_components[c] := {service_component[s.arn] | some s in services; s.clust
 
 network_components[n] := {name | some name, svc in spec.services; svc.network == n} if some n, _ in spec.networks
 
-scope_component[s.arn] := service_component[s.arn] if some s in scope_services
+# (Every value is bound in the body: regorus 0.14 fails a whole keyed rule with "not an object"
+# when one key's value is undefined, where OPA leaves that key out.)
+scope_component[s.arn] := c if {
+	some s in scope_services
+	c := service_component[s.arn]
+}
 
-scope_component[s.arn] := min(cluster_components[s.cluster_arn]) if {
+scope_component[s.arn] := min(names) if {
 	some s in scope_services
 	not service_component[s.arn]
+	names := cluster_components[s.cluster_arn]
 }
 
 scope_component[s.arn] := min(names) if {
