@@ -11,6 +11,7 @@ mod support;
 /// Collector file → IAM service prefix.
 const PREFIXES: &[(&str, &str)] = &[
     ("acm.rs", "acm"),
+    ("rds.rs", "rds"),
     ("autoscaling.rs", "application-autoscaling"),
     ("cloudwatch.rs", "cloudwatch"),
     ("ec2.rs", "ec2"),

@@ -104,10 +104,32 @@ const DRIFTS: &[Drift] = &[
         true,
     ),
     ("second_user_key", &[("AA-IAM-003", "-")], true),
+    ("db_public", &[("AA-DB-003", "databases.orders")], false),
+    (
+        "db_backups_off",
+        &[("AA-DB-005", "databases.orders")],
+        false,
+    ),
+    (
+        "db_public_subnets",
+        &[("AA-DB-002", "databases.orders")],
+        false,
+    ),
+    (
+        "db_recreated_unencrypted",
+        &[("AA-DB-004", "databases.orders")],
+        false,
+    ),
+    (
+        "db_ingress_from_reporting",
+        &[("AA-DB-008", "databases.orders")],
+        true,
+    ),
 ];
 
 /// Every service of the example accepts tcp on its own port from the load balancer's group,
-/// and only that; the worker accepts nothing.
+/// and only that; the worker accepts nothing; the database accepts 5432 from the web service
+/// and the worker, and only that.
 fn traffic_problems(url: &str) -> Vec<String> {
     let out = archaudit(url)
         .args(["collect", "--region", "eu-west-1", "--services", "ec2"])
@@ -141,6 +163,23 @@ fn traffic_problems(url: &str) -> Vec<String> {
         if ports != want || g["ingress"].as_array().unwrap().len() != want.len() {
             problems.push(format!("{name} accepts {:?}, not {want:?}", g["ingress"]));
         }
+    }
+    let db = groups.iter().find(|g| g["name"] == "shop-db").unwrap();
+    let mut sources: Vec<&str> = db["ingress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["protocol"] == "tcp" && r["from_port"] == 5432 && r["to_port"] == 5432)
+        .filter_map(|r| r["peer"]["value"].as_str())
+        .collect();
+    sources.sort_unstable();
+    let mut want = [id_of("shop-web"), id_of("shop-worker")];
+    want.sort();
+    if sources != want || db["ingress"].as_array().unwrap().len() != 2 {
+        problems.push(format!(
+            "shop-db accepts {:?}, not 5432 from {want:?}",
+            db["ingress"]
+        ));
     }
     problems
 }

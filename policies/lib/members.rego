@@ -12,6 +12,7 @@
 package archaudit.lib.members
 
 import data.archaudit.lib.arch
+import data.archaudit.lib.databases as db
 
 instances := {name: v | some name, v in instance}
 
@@ -34,6 +35,12 @@ instance[arch.component("services", name)] := {
 	"regions": regions(network_region(s.network)),
 	"found": count(arch.component_services[name]) > 0,
 } if some name, s in arch.spec.services
+
+instance[arch.component("databases", name)] := {
+	"kind": "databases",
+	"regions": regions(network_region(d.network)),
+	"found": count(db.component_databases[name]) > 0,
+} if some name, d in db.spec
 
 regions(region) := [region, "global"]
 
@@ -140,3 +147,16 @@ service_parts(s) := {s.arn, s.cluster_arn, s.task_definition} |
 	}
 	secret_refs := {ref.value_from | some td in tds; some c in td.containers; some ref in c.secrets}
 }
+
+# --- databases: the instance or cluster, its members, subnet group, groups and secret --------
+
+members contains [db.of(d), arn] if {
+	some d in db.databases
+	some arn in database_parts(d)
+	arn in gapped
+}
+
+database_parts(d) := {d.arn} | {a | some a in d.member_arns} |
+	{g.arn | g := db.subnet_groups[d.subnet_group]} |
+	{db.groups_by_id[id].arn | some id in d.security_groups; db.groups_by_id[id]} |
+	{x | is_string(d.master_user_secret); some x in secret_arns; startswith(d.master_user_secret, x)}

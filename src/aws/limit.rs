@@ -52,6 +52,10 @@ pub fn default_limit(service: &str) -> (Limit, &'static str) {
         "ecr" => (l(10.0, 10.0), "not published: conservative"),
         "autoscaling" => (l(10.0, 10.0), "not published: conservative"),
         "acm" => (l(8.0, 8.0), "not published: conservative"),
+        "rds" => (
+            l(10.0, 10.0),
+            "not published for Describe* calls: conservative",
+        ),
         // Organizations throttles its whole API at a few requests per second per account.
         "organizations" => (l(2.0, 4.0), "Organizations API throttling: conservative"),
         "sts" => (l(10.0, 20.0), "not published for AssumeRole: conservative"),

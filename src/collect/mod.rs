@@ -22,6 +22,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod logs;
 pub mod org;
+pub mod rds;
 pub mod s3;
 pub mod secretsmanager;
 pub mod state_object;
@@ -285,6 +286,7 @@ fn task<'a>(session: &'a Session, opts: &Options, service: Service, region: &str
                 part.autoscaling = autoscaling::collect(ctx, &client).await;
             }
             Service::Acm => part.acm = acm::collect(ctx, &aws_sdk_acm::Client::new(&conf)).await,
+            Service::Rds => part.rds = rds::collect(ctx, &aws_sdk_rds::Client::new(&conf)).await,
         }
         part
     })

@@ -28,6 +28,8 @@ pub struct RawArchitecture {
     #[serde(default)]
     services: Option<BTreeMap<String, Service>>,
     #[serde(default)]
+    databases: Option<BTreeMap<String, Database>>,
+    #[serde(default)]
     logs: Option<LogsSpec>,
     #[serde(default)]
     state_bucket: Option<StateBucketSpec>,
@@ -114,6 +116,7 @@ impl TryFrom<RawArchitecture> for Architecture {
                 networks: raw.networks.unwrap_or_default(),
                 load_balancers: raw.load_balancers.unwrap_or_default(),
                 services: raw.services.unwrap_or_default(),
+                databases: raw.databases.unwrap_or_default(),
                 logs: raw.logs,
                 state_bucket: raw.state_bucket,
                 github_oidc: raw.github_oidc,
@@ -196,6 +199,7 @@ impl TryFrom<RawArchitecture> for Architecture {
             networks: BTreeMap::from([(LEGACY_NETWORK.to_owned(), network)]),
             load_balancers: BTreeMap::from([(LEGACY_LOAD_BALANCER.to_owned(), load_balancer)]),
             services: BTreeMap::from([(LEGACY_SERVICE.to_owned(), service)]),
+            databases: raw.databases.unwrap_or_default(),
             logs: raw.logs,
             state_bucket: raw.state_bucket,
             github_oidc: raw.github_oidc,

@@ -103,8 +103,27 @@ impl super::Config {
             "services.*.max_desired_count",
             "iam.access_keys",
         ];
+        // A component type the reference does not document: every key of its table.
+        const DATABASE: &[&str] = &[
+            "network",
+            "engine",
+            "identifier",
+            "tier",
+            "port",
+            "publicly_accessible",
+            "storage_encrypted",
+            "min_backup_retention_days",
+            "max_backup_retention_days",
+            "deletion_protection",
+            "manage_master_user_password",
+            "reachable_from_services",
+            "reachable_from_cidrs",
+        ];
         if OPTIONAL.contains(&path) {
             return true;
+        }
+        if let Some(key) = path.strip_prefix("databases.*.") {
+            return DATABASE.contains(&key);
         }
         let reference = super::Config::default_config().architecture_json();
         let mut node = &reference;

@@ -20,6 +20,9 @@ pub struct Architecture {
     pub load_balancers: BTreeMap<String, LoadBalancer>,
     /// ECS services, by name.
     pub services: BTreeMap<String, Service>,
+    /// RDS databases (instances or Aurora clusters), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub databases: BTreeMap<String, Database>,
     /// Log retention bounds of every log group (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<LogsSpec>,
@@ -226,6 +229,52 @@ pub struct Service {
     pub reachable_from_cidrs: Vec<Spanned<String>>,
 }
 
+/// One RDS database: a DB instance, or an Aurora cluster with its member instances. Every key
+/// but `network` and `engine` is optional: a key left out is not judged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// The network it lives in (its DB subnet group's VPC).
+    pub network: Spanned<String>,
+    /// Engine, as RDS names it (`postgres`, `mysql`, `aurora-postgresql`, …).
+    pub engine: Spanned<String>,
+    /// The DB instance or cluster identifier that pins it (optional: an unpinned database is
+    /// the one of its engine in its network).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// The subnet tier its DB subnet group must lie in (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// The port it listens on (optional: the port it reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Whether it may be publicly accessible (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
+    /// Whether its storage must be encrypted (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_encrypted: Option<bool>,
+    /// Fewest days of automated backups (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_backup_retention_days: Option<u32>,
+    /// Most days of automated backups (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_backup_retention_days: Option<Spanned<u32>>,
+    /// Whether deletion protection must be on (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    /// Whether RDS must manage the master password in Secrets Manager (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manage_master_user_password: Option<bool>,
+    /// The services (by component name) whose tasks may reach it (optional; with
+    /// `reachable_from_cidrs`, stating either makes every other ingress drift).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachable_from_services: Option<Vec<Spanned<String>>>,
+    /// CIDRs that may reach it (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachable_from_cidrs: Option<Vec<Spanned<String>>>,
+}
+
 /// A required alarm.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -321,6 +370,11 @@ impl Architecture {
     /// The service of a component id (`services.api`).
     pub fn service(&self, component: &str) -> Option<&Service> {
         self.services.get(component.strip_prefix("services.")?)
+    }
+
+    /// The database of a component id (`databases.orders`).
+    pub fn database(&self, component: &str) -> Option<&Database> {
+        self.databases.get(component.strip_prefix("databases.")?)
     }
 
     /// The load balancer of a component id (`load_balancers.public`).

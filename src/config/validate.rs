@@ -108,6 +108,7 @@ pub(super) fn architecture(a: &Architecture) -> Result<(), Invalid> {
             thresholds(alarm)?;
         }
     }
+    databases(a)?;
     if let Some(logs) = &a.logs {
         if logs.min_retention_days > *logs.max_retention_days.get_ref() {
             return err(
@@ -121,6 +122,53 @@ pub(super) fn architecture(a: &Architecture) -> Result<(), Invalid> {
     }
     for s in a.github_oidc.iter().flat_map(|g| &g.allowed_subjects) {
         glob(s)?;
+    }
+    Ok(())
+}
+
+fn databases(a: &Architecture) -> Result<(), Invalid> {
+    let mut unpinned = BTreeMap::new();
+    for (name, d) in &a.databases {
+        let at = format!("databases.{name}");
+        known(&a.networks, &d.network, "network", &at)?;
+        for s in d.reachable_from_services.iter().flatten() {
+            known(&a.services, s, "service", &at)?;
+            if a.services[s.get_ref()].network.get_ref() != d.network.get_ref() {
+                return err(
+                    s.span(),
+                    format!(
+                        "{at}: service {} runs in another network than the database",
+                        s.get_ref()
+                    ),
+                );
+            }
+        }
+        for c in d.reachable_from_cidrs.iter().flatten() {
+            cidr(c)?;
+        }
+        if let (Some(min), Some(max)) = (d.min_backup_retention_days, &d.max_backup_retention_days)
+        {
+            if min > *max.get_ref() {
+                return err(
+                    max.span(),
+                    "max_backup_retention_days is below min_backup_retention_days".into(),
+                );
+            }
+        }
+        if let Some(max) = &d.max_backup_retention_days {
+            if *max.get_ref() > 35 {
+                return err(
+                    max.span(),
+                    "RDS keeps automated backups for at most 35 days".into(),
+                );
+            }
+        }
+        if d.identifier.is_none() {
+            let key = (d.network.get_ref().clone(), d.engine.get_ref().clone());
+            if let Some(other) = unpinned.insert(key, name) {
+                return err(d.engine.span(), format!("databases.{other} and {at} are both {} in network {} without an `identifier`: pin them", d.engine.get_ref(), d.network.get_ref()));
+            }
+        }
     }
     Ok(())
 }

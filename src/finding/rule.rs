@@ -32,7 +32,7 @@ impl RuleStatus {
 
 /// The kinds of named component instances in the spec (`[architecture.<kind>.<name>]`), the
 /// first part of a component's qualified name (`services.api`).
-pub const COMPONENT_KINDS: &[&str] = &["networks", "load_balancers", "services"];
+pub const COMPONENT_KINDS: &[&str] = &["networks", "load_balancers", "services", "databases"];
 
 /// A rule's outcome for one documented component instance (rules that judge components have
 /// one per instance of their kind): a gap in one instance's data leaves the others judged.

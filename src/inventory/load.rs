@@ -96,6 +96,7 @@ impl Inventory {
         #[derive(serde::Deserialize)]
         struct Probe {
             schema_version: Option<serde_json::Value>,
+            aws: Option<ServiceKeys>,
         }
         let probe: Probe = serde_json::from_slice(bytes).map_err(parse_err)?;
         if let Some(found) = probe.schema_version {
@@ -107,7 +108,77 @@ impl Inventory {
             }
         }
         let mut inventory: Inventory = serde_json::from_slice(bytes).map_err(parse_err)?;
+        // A service the file does not mention was never looked at (an inventory written before
+        // archaudit collected it, or edited): its kinds are gaps, never "nothing there".
+        let present = probe.aws.map(|k| k.0).unwrap_or_default();
+        for service in super::Service::ALL {
+            if !present.contains(service.key()) {
+                inventory.gaps.extend(super::service_gaps(
+                    *service,
+                    "all",
+                    "(not in the inventory)",
+                    super::NOT_COLLECTED,
+                    "the inventory has no entry for this service: collected by an archaudit that did not know it, or removed",
+                ));
+            }
+        }
         inventory.own_gaps();
         Ok(inventory)
+    }
+}
+
+/// The keys of the inventory's `aws` object, read without keeping the values.
+struct ServiceKeys(std::collections::BTreeSet<String>);
+
+impl<'de> serde::Deserialize<'de> for ServiceKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = ServiceKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of services")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServiceKeys, A::Error> {
+                let mut keys = std::collections::BTreeSet::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.insert(k);
+                }
+                Ok(ServiceKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An inventory that does not mention a service never looked at it: its kinds are gaps
+    /// (first law), so a rule reading them is not evaluated rather than passed.
+    #[test]
+    fn a_service_absent_from_the_file_is_a_gap_never_empty() {
+        let mut v: serde_json::Value = serde_json::from_str(REFERENCE_FIXTURE).unwrap();
+        v["aws"].as_object_mut().unwrap().remove("rds");
+        let inv = Inventory::from_json(&v.to_string(), "old.json").unwrap();
+        let kinds: Vec<&str> = inv.gaps.iter().map(|g| g.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "rds.db_instances",
+                "rds.db_clusters",
+                "rds.db_subnet_groups"
+            ]
+        );
+        assert!(inv
+            .gaps
+            .iter()
+            .all(|g| g.code == crate::inventory::NOT_COLLECTED && g.account_id == "123456789012"));
+        // The shipped reference states every service: no gap.
+        assert!(Inventory::reference().gaps.is_empty());
     }
 }

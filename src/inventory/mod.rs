@@ -27,6 +27,7 @@ mod load;
 pub mod logs;
 mod map;
 pub mod policy_doc;
+pub mod rds;
 pub mod registry;
 mod values;
 
@@ -285,6 +286,9 @@ pub struct Aws {
     /// ACM certificates.
     #[serde(default)]
     pub acm: acm::Acm,
+    /// RDS instances, clusters and subnet groups.
+    #[serde(default)]
+    pub rds: rds::Rds,
 }
 
 impl Inventory {
@@ -342,6 +346,8 @@ registry::registry! {
     Autoscaling => autoscaling: autoscaling::AutoScaling,
     /// Certificates.
     Acm => acm: acm::Acm,
+    /// DB instances, clusters, subnet groups.
+    Rds => rds: rds::Rds,
 }
 
 /// Gap code for the kinds of services left out with `--services`.

@@ -12,6 +12,7 @@ import json
 REGION = "eu-west-1"
 CLUSTER = "shop"
 TOPIC = "arn:aws:sns:eu-west-1:{account}:shop-alerts"
+DB = "shop-db"
 
 
 def tags(name):
@@ -55,6 +56,17 @@ def provision(env, self_signed_cert):
     from_alb = lambda port: [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": alb_sg}]}]
     sgs = {"web": group("shop-web", from_alb(8000)), "reporting": group("shop-reporting", from_alb(8080)),
            "worker": group("shop-worker", [])}
+    # The orders database: PostgreSQL in the private subnets, reached by the web service and the
+    # worker only.
+    sgs["db"] = group("shop-db", [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                                   "UserIdGroupPairs": [{"GroupId": sgs["web"]}, {"GroupId": sgs["worker"]}]}])
+    rds = env.client("rds", REGION)
+    rds.create_db_subnet_group(DBSubnetGroupName="shop-db", DBSubnetGroupDescription="shop database",
+                               SubnetIds=[subnets["private-a"], subnets["private-b"]])
+    rds.create_db_instance(DBInstanceIdentifier=DB, DBInstanceClass="db.t4g.micro", Engine="postgres", AllocatedStorage=20,
+                           MasterUsername="shop", ManageMasterUserPassword=True, DBSubnetGroupName="shop-db",
+                           VpcSecurityGroupIds=[sgs["db"]], PubliclyAccessible=False, StorageEncrypted=True,
+                           BackupRetentionPeriod=7, DeletionProtection=True, Port=5432, MultiAZ=True)
 
     cert_pem, key_pem = self_signed_cert()
     cert = env.client("acm", REGION).import_certificate(Certificate=cert_pem, PrivateKey=key_pem)["CertificateArn"]
@@ -218,6 +230,47 @@ def drift_reporting_off_its_target_group(env):
                        launchType="FARGATE", networkConfiguration=svc["networkConfiguration"])
     ecs.update_service(cluster=CLUSTER, service="shop-reporting", deploymentConfiguration={
         "deploymentCircuitBreaker": {"enable": True, "rollback": True}, "minimumHealthyPercent": 100, "maximumPercent": 200})
+
+
+
+
+# Database drifts (`databases.orders`).
+
+def drift_db_public(env):
+    env.client("rds", REGION).modify_db_instance(DBInstanceIdentifier=DB, PubliclyAccessible=True, ApplyImmediately=True)
+
+
+def drift_db_backups_off(env):
+    env.client("rds", REGION).modify_db_instance(DBInstanceIdentifier=DB, BackupRetentionPeriod=0, ApplyImmediately=True)
+
+
+def drift_db_ingress_from_reporting(env):
+    """The reporting service's tasks given a way into the database."""
+    i = _ids(env)
+    env.client("ec2", REGION).authorize_security_group_ingress(GroupId=i["security_groups"]["db"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": i["security_groups"]["reporting"]}]}])
+
+
+def drift_db_public_subnets(env):
+    """The database moved to a subnet group of the public subnets."""
+    i = _ids(env)
+    rds = env.client("rds", REGION)
+    rds.create_db_subnet_group(DBSubnetGroupName="shop-db-public", DBSubnetGroupDescription="moved",
+                               SubnetIds=[i["subnets"]["public-a"], i["subnets"]["public-b"]])
+    rds.modify_db_instance(DBInstanceIdentifier=DB, DBSubnetGroupName="shop-db-public", ApplyImmediately=True)
+
+
+def drift_db_recreated_unencrypted(env):
+    """The database deleted and created again by hand, without encryption (a restore gone wrong)."""
+    rds = env.client("rds", REGION)
+    old = rds.describe_db_instances(DBInstanceIdentifier=DB)["DBInstances"][0]
+    rds.modify_db_instance(DBInstanceIdentifier=DB, DeletionProtection=False, ApplyImmediately=True)
+    rds.delete_db_instance(DBInstanceIdentifier=DB, SkipFinalSnapshot=True)
+    rds.create_db_instance(DBInstanceIdentifier=DB, DBInstanceClass="db.t4g.micro", Engine="postgres", AllocatedStorage=20,
+                           MasterUsername="shop", ManageMasterUserPassword=True, DBSubnetGroupName="shop-db",
+                           VpcSecurityGroupIds=[g["VpcSecurityGroupId"] for g in old["VpcSecurityGroups"]],
+                           PubliclyAccessible=False, StorageEncrypted=False, BackupRetentionPeriod=7,
+                           DeletionProtection=True, Port=5432, MultiAZ=True)
 
 
 DRIFTS = {name[len("drift_"):]: f for name, f in list(globals().items()) if name.startswith("drift_")}
