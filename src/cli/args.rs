@@ -119,6 +119,9 @@ pub enum Command {
     /// List or test the policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Show the spec as archaudit reads it.
+    #[command(subcommand)]
+    Spec(SpecCommand),
     /// Print the Mermaid diagram of the architecture as found, drift marked.
     Diagram(DiagramArgs),
     /// What changed between two inventories or two JSON reports (exit 1 when something did).
@@ -372,6 +375,19 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `archaudit spec …`.
+#[derive(Debug, Subcommand)]
+pub enum SpecCommand {
+    /// Print the spec with its overlays merged, each value followed by the file and line that
+    /// set it.
+    Show {
+        /// The archaudit.toml (default: ./archaudit.toml when present, else the built-in
+        /// reference).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// `archaudit policy …`.

@@ -124,6 +124,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             })
         }
         Command::Init(args) => init::run(&args),
+        Command::Spec(SpecCommand::Show { config }) => {
+            let config = load_config(config.as_ref())?;
+            print!("{}", config.annotated());
+            Ok(EXIT_OK)
+        }
         Command::Policy(PolicyCommand::List { policy, format }) => policy::list(&policy, format),
         Command::Policy(PolicyCommand::Test { policy, coverage }) => {
             policy::test(&policy, coverage)

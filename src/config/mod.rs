@@ -14,6 +14,7 @@ use toml::Spanned;
 
 mod legacy;
 mod locate;
+mod overlay;
 mod patterns;
 mod spec;
 mod validate;
@@ -46,6 +47,9 @@ pub struct Config {
     /// Whether the file is written in the singular shape (lifted into named components).
     #[serde(skip)]
     singular: bool,
+    /// For an overlay (`extends`): the file and line each line of the merged text came from.
+    #[serde(skip)]
+    merged: Option<std::sync::Arc<overlay::Merged>>,
 }
 
 /// An accepted finding.
@@ -134,8 +138,22 @@ impl Config {
         Config::parse(DEFAULT_TOML, locate::BUILTIN_ORIGIN).unwrap_or_else(unreachable_config)
     }
 
-    /// Reads and validates a config file.
+    /// Reads and validates a config file, with its bases when it `extends` one (overlay.rs).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let Some(merged) = overlay::load(path)? else {
+            return Config::load_one(path);
+        };
+        match Config::parse(&merged.text, &path.display().to_string()) {
+            Ok(mut config) => {
+                config.merged = Some(std::sync::Arc::new(merged));
+                Ok(config)
+            }
+            Err(e) => Err(merged.relocate(e)),
+        }
+    }
+
+    /// Reads and validates one config file as it is.
+    fn load_one(path: &Path) -> Result<Config, ConfigError> {
         let display = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| ConfigError {
             path: display.clone(),
@@ -212,14 +230,39 @@ impl Config {
         &self.source.0
     }
 
-    /// An error about the value at `span` of this config's file.
+    /// An error about the value at `span` of this config's file (for an overlay: of the file
+    /// that set the value).
     pub fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
         let (line, column) = locate(&self.source.1, span.start);
-        ConfigError {
+        let e = ConfigError {
             path: self.source.0.clone(),
             line,
             column,
             message,
+        };
+        match &self.merged {
+            Some(m) => m.relocate(e),
+            None => e,
+        }
+    }
+
+    /// The file (`None`: the built-in default) and line that set 1-based `line` of this
+    /// config's text.
+    pub fn line_origin(&self, line: usize) -> (Option<String>, usize) {
+        match self.merged.as_ref().and_then(|m| m.origin(line)) {
+            Some(o) => (Some(o.file.clone()), o.line),
+            None => (self.file().map(str::to_owned), line),
+        }
+    }
+
+    /// The spec as the scan reads it, every line followed by the file and line that set it
+    /// (`archaudit spec show`).
+    pub fn annotated(&self) -> String {
+        match &self.merged {
+            Some(m) => m.annotated(),
+            None => overlay::single(&self.source.1, &self.source.0)
+                .map(|m| m.annotated())
+                .unwrap_or_else(|| self.source.1.clone()),
         }
     }
 

@@ -62,9 +62,11 @@ fn by_config(f: &Finding, rule: &RuleResult, config: &Config) -> Option<SourceLo
             .to_owned()
     }));
     let line = config.expectation_line(path, f.component.as_deref(), &hints)?;
-    let file = config.file().map_or_else(
+    // An overlay's line is in the file that set the value (the base, or the overlay).
+    let (file, line) = config.line_origin(line);
+    let file = file.map_or_else(
         || DEFAULT_CONFIG_FILE.to_owned(),
-        |p| relative_path(Path::new(p)),
+        |p| relative_path(Path::new(&p)),
     );
     Some(SourceLocation {
         file,
