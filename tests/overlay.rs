@@ -19,6 +19,23 @@ fn archaudit(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `scan --format json` of `inventory` against `config`: its exit code and report.
+fn scan(inventory: &str, config: &str) -> (Option<i32>, Value) {
+    let out = archaudit(&[
+        "scan",
+        "--inventory",
+        inventory,
+        "--format",
+        "json",
+        "--config",
+        config,
+    ]);
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).unwrap()
 }
@@ -58,18 +75,7 @@ fn a_spec_without_a_base_is_shown_as_written_with_its_lines() {
 
 #[test]
 fn the_staging_overlay_scans_as_the_merged_spec() {
-    let scan = |config: &str| {
-        let out = archaudit(&[
-            "scan",
-            "--inventory",
-            "fixtures/shop.json",
-            "--format",
-            "json",
-            "--config",
-            config,
-        ]);
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
+    let scan = |config: &str| scan("fixtures/shop.json", config).1;
     // The merged spec judges exactly as the same spec written out as one file.
     let shown = text(
         &archaudit(&[
@@ -103,33 +109,15 @@ fn the_staging_overlay_scans_as_the_merged_spec() {
 
 #[test]
 fn a_finding_points_at_the_file_that_set_the_value() {
-    let out = archaudit(&[
-        "scan",
-        "--inventory",
-        "fixtures/shop.json",
-        "--format",
-        "json",
-        "--config",
-        "tests/overlay/prod.toml",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = scan("fixtures/shop.json", "tests/overlay/prod.toml");
+    assert_eq!(code, Some(1));
     let f = &report["findings"][0];
     assert_eq!(f["policy_id"], "AA-ECS-002");
     assert_eq!(f["component"], "services.web");
     assert_eq!(f["location"]["file"], "tests/overlay/prod.toml");
     assert_eq!(f["location"]["line"], 5);
     // A finding on a value the base states points into the base.
-    let out = archaudit(&[
-        "scan",
-        "--inventory",
-        "fixtures/shop-drifted.json",
-        "--format",
-        "json",
-        "--config",
-        "tests/overlay/prod.toml",
-    ]);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = scan("fixtures/shop-drifted.json", "tests/overlay/prod.toml");
     let db = report["findings"]
         .as_array()
         .unwrap()

@@ -31,25 +31,14 @@ fenced(spec) if "reachable_from_cidrs" in object.keys(spec)
 # The task security groups of the services a database documents as its clients.
 source_groups(name) := {g |
 	some svc in object.get(db.spec[name], "reachable_from_services", [])
-	some s in arch.component_services[svc]
-	some g in s.network.security_groups
+	some g in arch.component_task_groups[svc]
 }
 
 documented(r, d, name) if {
 	r.protocol == "tcp"
 	r.from_port == db.port(d)
 	r.to_port == db.port(d)
-	allowed_peer(r.peer, name)
-}
-
-allowed_peer(peer, name) if {
-	peer.type == "security_group"
-	peer.value in source_groups(name)
-}
-
-allowed_peer(peer, name) if {
-	peer.type in {"cidr_ipv4", "cidr_ipv6"}
-	peer.value in object.get(db.spec[name], "reachable_from_cidrs", [])
+	arch.peer_in(r.peer, source_groups(name), object.get(db.spec[name], "reachable_from_cidrs", []))
 }
 
 expected(d, name) := sprintf("tcp %d from %v", [db.port(d), sort(sources)]) if {
@@ -112,7 +101,7 @@ deny contains result.in_component(db.of(d), result.fixed(
 	some d in db.databases
 	name := db.component[d.arn]
 	some svc in object.get(db.spec[name], "reachable_from_services", [])
-	groups := {x | some s in arch.component_services[svc]; some x in s.network.security_groups}
+	groups := arch.component_task_groups[svc]
 	count(groups) > 0
 	g := db.groups_by_id[sort(d.security_groups)[0]]
 	not reached(d, groups)
@@ -121,9 +110,7 @@ deny contains result.in_component(db.of(d), result.fixed(
 reached(d, groups) if {
 	some id in d.security_groups
 	some r in db.groups_by_id[id].ingress
-	r.peer.type == "security_group"
-	r.peer.value in groups
+	arch.peer_in(r.peer, groups, [])
 	r.protocol == "tcp"
-	r.from_port <= db.port(d)
-	db.port(d) <= r.to_port
+	arch.covers_port(r, db.port(d))
 }

@@ -299,6 +299,22 @@ td_components[arn] := {service_component[x.arn] | some x in services; x.task_def
 
 task_security_groups := {g | some s in services; some g in s.network.security_groups}
 
+# The task security groups of each service component.
+component_task_groups[name] := {g | some s in component_services[name]; some g in s.network.security_groups} if {
+	some name, _ in spec.services
+}
+
+# Whether a security-group rule's peer is one of `groups` or one of `cidrs`.
+peer_in(peer, groups, _) if {
+	peer.type == "security_group"
+	peer.value in groups
+}
+
+peer_in(peer, _, cidrs) if {
+	peer.type in {"cidr_ipv4", "cidr_ipv6"}
+	peer.value in cidrs
+}
+
 # The service components using each task security group.
 sg_services[g] := {service_component[x.arn] | some x in services; g in x.network.security_groups} if {
 	some s in services

@@ -94,4 +94,6 @@ component_groups[name] := {g | some d in component_databases[name]; some g in d.
 	some name, _ in spec
 }
 
-groups_by_id := {g.id: g | some g in input.aws.ec2.security_groups; some _, ids in component_groups; g.id in ids}
+group_ids := {id | some _, ids in component_groups; some id in ids}
+
+groups_by_id := {g.id: g | some g in input.aws.ec2.security_groups; g.id in group_ids}

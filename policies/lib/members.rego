@@ -159,4 +159,4 @@ members contains [db.of(d), arn] if {
 database_parts(d) := {d.arn} | {a | some a in d.member_arns} |
 	{g.arn | g := db.subnet_groups[d.subnet_group]} |
 	{db.groups_by_id[id].arn | some id in d.security_groups; db.groups_by_id[id]} |
-	{x | is_string(d.master_user_secret); some x in secret_arns; startswith(d.master_user_secret, x)}
+	{x | x := d.master_user_secret; x in secret_arns}

@@ -35,11 +35,7 @@ import data.archaudit.lib.result
 source_groups(name) := lbs | callers if {
 	svc := arch.spec.services[name]
 	lbs := {g | some g in object.get(arch.lb_security_groups, object.get(svc, "load_balancer", ""), set())}
-	callers := {g |
-		some other in svc.reachable_from_services
-		some s in arch.component_services[other]
-		some g in s.network.security_groups
-	}
+	callers := {g | some other in svc.reachable_from_services; some g in arch.component_task_groups[other]}
 }
 
 documented(r, name) if {
@@ -47,17 +43,7 @@ documented(r, name) if {
 	r.protocol == "tcp"
 	r.from_port == r.to_port
 	r.from_port in svc.ports
-	allowed_peer(r.peer, name)
-}
-
-allowed_peer(peer, name) if {
-	peer.type == "security_group"
-	peer.value in source_groups(name)
-}
-
-allowed_peer(peer, name) if {
-	peer.type in {"cidr_ipv4", "cidr_ipv6"}
-	peer.value in arch.spec.services[name].reachable_from_cidrs
+	arch.peer_in(r.peer, source_groups(name), svc.reachable_from_cidrs)
 }
 
 # A rule is documented when some service using the group documents it.

@@ -190,6 +190,27 @@ impl Ctx {
         }
     }
 
+    /// A value a successful response must carry: when it leaves it out, `attribute` is unknown
+    /// on the resource, with a `NotReturned` gap — never a default (a missing
+    /// `PubliclyAccessible` is not `false`).
+    pub fn required<T: Default>(
+        &self,
+        operation: &str,
+        kind: &str,
+        meta: &mut ResourceMeta,
+        attribute: &str,
+        value: Option<T>,
+    ) -> T {
+        value.unwrap_or_else(|| {
+            let failure = Failure {
+                code: "NotReturned".to_owned(),
+                message: format!("{operation} did not return {attribute}"),
+            };
+            self.attribute_gap(operation, kind, meta, attribute, failure);
+            T::default()
+        })
+    }
+
     fn push(&self, gap: Gap) {
         if let Ok(mut gaps) = self.gaps.lock() {
             gaps.push(gap);

@@ -9,9 +9,8 @@
 use aws_sdk_rds::Client;
 
 use super::ctx::{list_all, sorted, Ctx, Present};
-use crate::aws::Failure;
 use crate::inventory::rds::*;
-use crate::inventory::{ResourceMeta, Tags};
+use crate::inventory::Tags;
 
 const INSTANCES: &str = "rds.db_instances";
 const CLUSTERS: &str = "rds.db_clusters";
@@ -40,25 +39,6 @@ fn tags(list: &[aws_sdk_rds::types::Tag]) -> Tags {
             ))
         })
         .collect()
-}
-
-/// A value the response must carry: absent, the attribute is unknown (a gap), never a default.
-fn required<T: Default>(
-    ctx: &Ctx,
-    operation: &str,
-    kind: &str,
-    meta: &mut ResourceMeta,
-    attribute: &str,
-    value: Option<T>,
-) -> T {
-    value.unwrap_or_else(|| {
-        let failure = Failure {
-            code: "NotReturned".to_owned(),
-            message: format!("{operation} did not return {attribute}"),
-        };
-        ctx.attribute_gap(operation, kind, meta, attribute, failure);
-        T::default()
-    })
 }
 
 async fn instances(ctx: &Ctx, client: &Client) -> Vec<DbInstance> {
@@ -105,32 +85,28 @@ fn instance(ctx: &Ctx, d: &aws_sdk_rds::types::DbInstance) -> DbInstance {
         engine_version: d.engine_version().present().map(str::to_owned),
         status: d.db_instance_status().unwrap_or_default().to_owned(),
         cluster: d.db_cluster_identifier().present().map(str::to_owned),
-        publicly_accessible: required(
-            ctx,
+        publicly_accessible: ctx.required(
             OP,
             INSTANCES,
             m,
             "publicly_accessible",
             d.publicly_accessible(),
         ),
-        storage_encrypted: required(
-            ctx,
+        storage_encrypted: ctx.required(
             OP,
             INSTANCES,
             m,
             "storage_encrypted",
             d.storage_encrypted(),
         ),
-        backup_retention_period: required(
-            ctx,
+        backup_retention_period: ctx.required(
             OP,
             INSTANCES,
             m,
             "backup_retention_period",
             d.backup_retention_period(),
         ),
-        deletion_protection: required(
-            ctx,
+        deletion_protection: ctx.required(
             OP,
             INSTANCES,
             m,
@@ -180,24 +156,21 @@ fn cluster(ctx: &Ctx, c: &aws_sdk_rds::types::DbCluster) -> DbCluster {
                 .map(|x| x.db_instance_identifier()),
         ),
         publicly_accessible: c.publicly_accessible(),
-        storage_encrypted: required(
-            ctx,
+        storage_encrypted: ctx.required(
             OP,
             CLUSTERS,
             m,
             "storage_encrypted",
             c.storage_encrypted(),
         ),
-        backup_retention_period: required(
-            ctx,
+        backup_retention_period: ctx.required(
             OP,
             CLUSTERS,
             m,
             "backup_retention_period",
             c.backup_retention_period(),
         ),
-        deletion_protection: required(
-            ctx,
+        deletion_protection: ctx.required(
             OP,
             CLUSTERS,
             m,

@@ -103,27 +103,12 @@ impl super::Config {
             "services.*.max_desired_count",
             "iam.access_keys",
         ];
-        // A component type the reference does not document: every key of its table.
-        const DATABASE: &[&str] = &[
-            "network",
-            "engine",
-            "identifier",
-            "tier",
-            "port",
-            "publicly_accessible",
-            "storage_encrypted",
-            "min_backup_retention_days",
-            "max_backup_retention_days",
-            "deletion_protection",
-            "manage_master_user_password",
-            "reachable_from_services",
-            "reachable_from_cidrs",
-        ];
         if OPTIONAL.contains(&path) {
             return true;
         }
+        // A component type the reference does not document: every key of its table.
         if let Some(key) = path.strip_prefix("databases.*.") {
-            return DATABASE.contains(&key);
+            return every_database_key().get(key).is_some();
         }
         let reference = super::Config::default_config().architecture_json();
         let mut node = &reference;
@@ -143,6 +128,29 @@ impl super::Config {
         }
         true
     }
+}
+
+/// A database table stating every key (the struct literal fails to compile when a key is
+/// added without it), as the policies see it.
+fn every_database_key() -> serde_json::Value {
+    use toml::Spanned;
+    let text = |v: &str| Spanned::new(0..0, v.to_owned());
+    let every = super::Database {
+        network: text("main"),
+        engine: text("postgres"),
+        identifier: Some("db".to_owned()),
+        tier: Some(super::Tier::Private),
+        port: Some(5432),
+        publicly_accessible: Some(false),
+        storage_encrypted: Some(true),
+        min_backup_retention_days: Some(7),
+        max_backup_retention_days: Some(Spanned::new(0..0, 35)),
+        deletion_protection: Some(true),
+        manage_master_user_password: Some(true),
+        reachable_from_services: Some(Vec::new()),
+        reachable_from_cidrs: Some(Vec::new()),
+    };
+    serde_json::to_value(every).unwrap_or_default()
 }
 
 /// The origin of the built-in default.
@@ -205,6 +213,8 @@ mod tests {
             "services.*.ports",
             "services.*.alarms",
             "services.*.max_desired_count",
+            "databases.*.reachable_from_services",
+            "databases.*.max_backup_retention_days",
         ] {
             assert!(Config::is_architecture_key(good), "{good}");
         }
@@ -213,6 +223,8 @@ mod tests {
             "networks.*.cdir",
             "app_port",
             "networks.*.subnets.cidr.x",
+            "databases.*.publicly_accesible",
+            "databases.*.reachable_from_services.x",
         ] {
             assert!(!Config::is_architecture_key(bad), "{bad}");
         }

@@ -140,34 +140,18 @@ impl Config {
 
     /// Reads and validates a config file, with its bases when it `extends` one (overlay.rs).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let Some(merged) = overlay::load(path)? else {
-            return Config::load_one(path);
+        let display = path.display().to_string();
+        let text = read_text(path)?;
+        let Some(merged) = overlay::merged(&text, &display)? else {
+            return Config::parse(&text, &display);
         };
-        match Config::parse(&merged.text, &path.display().to_string()) {
+        match Config::parse(&merged.text, &display) {
             Ok(mut config) => {
                 config.merged = Some(std::sync::Arc::new(merged));
                 Ok(config)
             }
             Err(e) => Err(merged.relocate(e)),
         }
-    }
-
-    /// Reads and validates one config file as it is.
-    fn load_one(path: &Path) -> Result<Config, ConfigError> {
-        let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            path: display.clone(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read: {e}"),
-        })?;
-        let text = crate::text::utf8(bytes).map_err(|e| ConfigError {
-            path: display.clone(),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })?;
-        Config::parse(&text, &display)
     }
 
     /// Parses and validates config text; `origin` names it in errors.
@@ -299,6 +283,23 @@ impl Config {
         }
         v
     }
+}
+
+/// A config file's text: unreadable (line 0) or not UTF-8 (at the position) is an error naming it.
+fn read_text(path: &Path) -> Result<String, ConfigError> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ConfigError {
+        path: display.clone(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read: {e}"),
+    })?;
+    crate::text::utf8(bytes).map_err(|e| ConfigError {
+        path: display,
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })
 }
 
 fn finite(v: &toml::Value) -> bool {

@@ -51,13 +51,17 @@ struct Source {
 }
 
 impl Source {
-    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        span.map_or(1, |s| {
-            self.text[..s.start.min(self.text.len())]
-                .matches('\n')
-                .count()
-                + 1
+    /// `text` parsed with spans; `None` when it is not TOML (the typed parse names where).
+    fn parse(text: &str, file: &str) -> Option<Source> {
+        Some(Source {
+            file: file.to_owned(),
+            text: text.to_owned(),
+            doc: ImDocument::parse(text.to_owned()).ok()?,
         })
+    }
+
+    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
+        span.map_or(1, |s| super::locate(&self.text, s.start).0)
     }
 
     fn origin(&self, span: Option<std::ops::Range<usize>>) -> Origin {
@@ -77,11 +81,10 @@ impl Source {
     }
 }
 
-/// Reads `path`; `None` when it names no base (the caller parses it as one file, with its own
-/// errors). A file that does not parse as TOML is left to the caller too.
-pub(super) fn load(path: &Path) -> Result<Option<Merged>, ConfigError> {
-    let source = read(path)?;
-    let Some(source) = source else {
+/// The spec `text` (read from `file`) describes with its bases; `None` when it names no base
+/// (the caller parses it as one file). Text that is not TOML is left to the caller too.
+pub(super) fn merged(text: &str, file: &str) -> Result<Option<Merged>, ConfigError> {
+    let Some(source) = Source::parse(text, file) else {
         return Ok(None);
     };
     if source.doc.as_table().get("extends").is_none() {
@@ -94,38 +97,12 @@ pub(super) fn load(path: &Path) -> Result<Option<Merged>, ConfigError> {
 
 /// One file as a merged spec of itself (for `spec show` of a file without a base).
 pub(super) fn single(text: &str, file: &str) -> Option<Merged> {
-    let doc = ImDocument::parse(text.to_owned()).ok()?;
-    let source = Source {
+    let source = Source::parse(text, file)?;
+    let origin = Origin {
         file: file.to_owned(),
-        text: text.to_owned(),
-        doc,
+        line: 1,
     };
-    let root = table(
-        &source,
-        source.doc.as_table(),
-        Origin {
-            file: file.to_owned(),
-            line: 1,
-        },
-    );
-    Some(emit(&strip(root)))
-}
-
-fn read(path: &Path) -> Result<Option<Source>, ConfigError> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ConfigError {
-        path: file.clone(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {e}"),
-    })?;
-    let Ok(text) = crate::text::utf8(bytes) else {
-        return Ok(None);
-    };
-    let Ok(doc) = ImDocument::parse(text.clone()) else {
-        return Ok(None);
-    };
-    Ok(Some(Source { file, text, doc }))
+    Some(emit(&strip(table(&source, source.doc.as_table(), origin))))
 }
 
 /// The tree of `source` with its bases applied; `chain` holds the files being resolved.
@@ -172,18 +149,21 @@ fn resolve(source: Source, chain: &mut Vec<(PathBuf, String)>) -> Result<Node, C
             ));
         }
     }
-    let base = match read(&base_path) {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            // Not TOML: the base's own parse names the position.
-            return Err(match super::Config::load_one(&base_path) {
-                Err(e) => e,
-                Ok(_) => source.error(span, format!("cannot read base {}", base_path.display())),
-            });
+    let shown = base_path.display().to_string();
+    let text = match super::read_text(&base_path) {
+        Ok(text) => text,
+        // Unreadable: said at the `extends` that names it.
+        Err(e) if e.line == 0 => {
+            return Err(source.error(span, format!("base {shown} {}", e.message)))
         }
-        Err(e) => {
-            return Err(source.error(span, format!("base {} {}", base_path.display(), e.message)))
-        }
+        // Not UTF-8: at its position in the base.
+        Err(e) => return Err(e),
+    };
+    let Some(base) = Source::parse(&text, &shown) else {
+        // Not TOML: the base's own parse names the position.
+        return Err(super::Config::parse(&text, &shown)
+            .err()
+            .unwrap_or_else(|| source.error(span, format!("cannot read base {shown}"))));
     };
     let mut merged = resolve(base, chain)?;
     chain.pop();
@@ -234,39 +214,10 @@ fn removals(
                 "`remove` entries are strings (\"services.reporting\")".into(),
             ));
         };
-        let mut node = &mut *base;
         let segments: Vec<&str> = std::iter::once("architecture")
             .chain(path.split('.'))
             .collect();
-        let (last, parents) = segments.split_last().unwrap_or((&"", &[]));
-        for seg in parents {
-            node = match node {
-                Node::Table(entries, _) => match entries.iter_mut().find(|(k, _)| k == seg) {
-                    Some((_, child)) => child,
-                    None => {
-                        return Err(source.error(
-                            v.span(),
-                            format!("nothing to remove: the base has no `{path}`"),
-                        ))
-                    }
-                },
-                _ => {
-                    return Err(source.error(
-                        v.span(),
-                        format!("nothing to remove: the base has no `{path}`"),
-                    ))
-                }
-            };
-        }
-        let Node::Table(entries, _) = node else {
-            return Err(source.error(
-                v.span(),
-                format!("nothing to remove: the base has no `{path}`"),
-            ));
-        };
-        let before = entries.len();
-        entries.retain(|(k, _)| k != last);
-        if entries.len() == before {
+        if !remove_path(base, &segments) {
             return Err(source.error(
                 v.span(),
                 format!("nothing to remove: the base has no `{path}`"),
@@ -274,6 +225,25 @@ fn removals(
         }
     }
     Ok(())
+}
+
+/// Removes the table at `path` under `node`; whether there was one.
+fn remove_path(node: &mut Node, path: &[&str]) -> bool {
+    let Node::Table(entries, _) = node else {
+        return false;
+    };
+    match path {
+        [] => false,
+        [last] => {
+            let before = entries.len();
+            entries.retain(|(k, _)| k != last);
+            entries.len() < before
+        }
+        [first, rest @ ..] => entries
+            .iter_mut()
+            .find(|(k, _)| k == first)
+            .is_some_and(|(_, child)| remove_path(child, rest)),
+    }
 }
 
 /// The overlay's own keys, without `extends` and `remove`.
