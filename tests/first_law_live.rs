@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 use support::{archaudit, Helper, Moto};
@@ -40,7 +40,7 @@ fn deny_rule(action: &str) -> Option<String> {
         // Global set-up calls: their failure stops the run (exit 3), not a gap.
         _ if op == "DescribeRegions" => None,
         "ec2" => Some(format!("Action={op}&=ec2:UnauthorizedOperation:403")),
-        "iam" | "elasticloadbalancing" | "cloudwatch" => {
+        "iam" | "elasticloadbalancing" | "cloudwatch" | "rds" => {
             Some(format!("Action={op}&=query:AccessDenied:403"))
         }
         "s3" => match op {
@@ -58,13 +58,83 @@ fn deny_rule(action: &str) -> Option<String> {
     }
 }
 
-fn scan(url: &str) -> Value {
+fn scan(url: &str, args: &[&str]) -> Value {
     let out = archaudit(url)
         .args(["scan", "--format", "json", "--max-attempts", "1"])
+        .args(args)
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The read-only policy's actions that start with one of `prefixes` (all: `[""]`).
+fn actions(prefixes: &[&str]) -> Vec<String> {
+    let permissions: Value = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    permissions["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .filter(|a| prefixes.iter().any(|p| a.starts_with(p)))
+        .collect()
+}
+
+/// Denies each of `actions` in turn in front of the emulator and scans with `args`: how many
+/// could be denied, and every finding of `baseline` that vanished while its rule — or, for a
+/// finding of a component, that rule's outcome for the component — read `passed`.
+fn deny_each(
+    url: &str,
+    actions: &[String],
+    args: &[&str],
+    baseline: &Value,
+) -> (usize, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut denied = 0;
+    for action in actions {
+        let Some(rule) = deny_rule(action) else {
+            continue;
+        };
+        let proxy = Helper::start("tests/moto/faults.py", &[url, &rule], &[]);
+        let report = scan(&proxy.url, args);
+        drop(proxy);
+        if report["gaps"].as_array().unwrap().is_empty() {
+            problems.push(format!("{action}: the fault rule `{rule}` matched no call"));
+            continue;
+        }
+        denied += 1;
+        let kept: BTreeSet<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap())
+            .collect();
+        for f in baseline["findings"].as_array().unwrap() {
+            if kept.contains(f["fingerprint"].as_str().unwrap()) {
+                continue;
+            }
+            let id = f["policy_id"].as_str().unwrap();
+            let rule = support::rule(&report, id);
+            let for_component = rule["components"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["component"] == f["component"]);
+            if rule["status"] == "passed" || for_component.is_some_and(|c| c["status"] == "passed")
+            {
+                problems.push(format!(
+                    "{action} denied: {id} on {} ({}) vanished and read passed",
+                    f["resource"]["id"], f["component"]
+                ));
+            }
+        }
+    }
+    (denied, problems)
 }
 
 #[test]
@@ -74,9 +144,10 @@ fn denying_any_read_never_turns_a_finding_into_a_pass() {
     let mut steps = vec!["reset", "reference"];
     steps.extend_from_slice(DRIFTS);
     moto.provision(&steps);
-    let baseline = scan(moto.url());
-    let findings = baseline["findings"].as_array().unwrap();
-    let policies: BTreeSet<&str> = findings
+    let baseline = scan(moto.url(), &[]);
+    let policies: BTreeSet<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
         .iter()
         .map(|f| f["policy_id"].as_str().unwrap())
         .collect();
@@ -84,58 +155,39 @@ fn denying_any_read_never_turns_a_finding_into_a_pass() {
         policies.len() >= 18,
         "the drifts should trip most policies: {policies:?}"
     );
+    let (denied, problems) = deny_each(moto.url(), &actions(&[""]), &[], &baseline);
+    assert!(denied >= 35, "only {denied} operations denied");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
 
-    let permissions: Value = serde_json::from_str(
-        &std::fs::read_to_string(support::root().join("permissions/archaudit-readonly.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let actions: Vec<String> = permissions["Statement"]
+/// The same for the database of the second example: with three database drifts applied,
+/// denying any RDS read, or a security-group read, never leaves a database finding gone while
+/// its rule for `databases.orders` reads passed.
+#[test]
+fn denying_a_database_read_never_passes_the_database() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    moto.provision(&[
+        "reset",
+        "shop",
+        "shop-drift:db_public",
+        "shop-drift:db_backups_off",
+        "shop-drift:db_ingress_from_reporting",
+    ]);
+    let spec = support::root().join("examples/specs/two-services.toml");
+    let args = ["--config", spec.to_str().unwrap()];
+    let baseline = scan(moto.url(), &args);
+    let db: BTreeSet<&str> = baseline["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter())
-        .map(|a| a.as_str().unwrap().to_owned())
+        .filter(|f| f["component"] == "databases.orders")
+        .map(|f| f["policy_id"].as_str().unwrap())
         .collect();
-    let mut problems = Vec::new();
-    let mut denied = 0;
-    for action in &actions {
-        let Some(rule) = deny_rule(action) else {
-            continue;
-        };
-        let proxy = Helper::start("tests/moto/faults.py", &[moto.url(), &rule], &[]);
-        let report = scan(&proxy.url);
-        drop(proxy);
-        if report["gaps"].as_array().unwrap().is_empty() {
-            problems.push(format!("{action}: the fault rule `{rule}` matched no call"));
-            continue;
-        }
-        denied += 1;
-        let status: BTreeMap<&str, &str> = report["rules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r["id"].as_str().unwrap(), r["status"].as_str().unwrap()))
-            .collect();
-        let kept: BTreeSet<&str> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["fingerprint"].as_str().unwrap())
-            .collect();
-        for f in findings {
-            let id = f["policy_id"].as_str().unwrap();
-            if !kept.contains(f["fingerprint"].as_str().unwrap())
-                && status.get(id) == Some(&"passed")
-            {
-                problems.push(format!(
-                    "{action} denied: {id} on {} vanished and its rule passed",
-                    f["resource"]["id"]
-                ));
-            }
-        }
-    }
-    assert!(denied >= 35, "only {denied} operations denied");
+    assert_eq!(db, BTreeSet::from(["AA-DB-003", "AA-DB-005", "AA-DB-008"]));
+    let actions = actions(&["rds:", "ec2:DescribeSecurityGroup"]);
+    let (denied, problems) = deny_each(moto.url(), &actions, &args, &baseline);
+    assert_eq!(denied, actions.len(), "{actions:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -45,32 +45,16 @@ expected(d, name) := sprintf("tcp %d from %v", [db.port(d), sort(sources)]) if {
 	sources := source_groups(name) | {c | some c in object.get(db.spec[name], "reachable_from_cidrs", [])}
 }
 
-# Documented client services that were not found: a rule from their tasks cannot be told from
-# an undocumented one. Such a rule is still reported (never passed), but under another attribute
-# that the automated revoke does not act on: it may be the missing service's own access.
-unfound_clients(name) := {svc |
-	some svc in object.get(db.spec[name], "reachable_from_services", [])
-	count(object.get(arch.component_services, svc, set())) == 0
-}
-
-attribute(r, name) := sprintf("ingress:%s", [r.rule_id]) if count(unfound_clients(name)) == 0
-
-else := sprintf("unconfirmed-ingress:%s", [r.rule_id])
-
-unconfirmed(name) := "" if count(unfound_clients(name)) == 0
-
-else := sprintf(
-	" (documented client service %s was not found: the rule may be its own, so it is left to a person)",
-	[concat(", ", sort(unfound_clients(name)))]
-)
+# Documented client services that were not found: their rules are left to a person.
+unfound(name) := arch.unfound_sources(object.get(db.spec[name], "reachable_from_services", []), [])
 
 deny contains result.in_component(db.of(d), result.new(
 	sprintf(
 		"Database %s's security group %s allows %s; only %s is documented%s.",
-		[d.id, g.id, arch.describe_rule(r), expected(d, name), unconfirmed(name)]
+		[d.id, g.id, arch.describe_rule(r), expected(d, name), arch.unconfirmed(unfound(name))]
 	),
 	g.arn,
-	attribute(r, name),
+	arch.ingress_attribute("ingress:", r, unfound(name)),
 	expected(d, name),
 	arch.describe_rule(r)
 )) if {
@@ -104,7 +88,14 @@ deny contains result.in_component(db.of(d), result.fixed(
 	groups := arch.component_task_groups[svc]
 	count(groups) > 0
 	g := db.groups_by_id[sort(d.security_groups)[0]]
+	ingress_read(d)
 	not reached(d, groups)
+}
+
+# Every group of the database was listed with its rules: only then is "no rule lets it reach"
+# a finding (an unread group proves nothing).
+ingress_read(d) if {
+	count([id | some id in d.security_groups; is_array(db.groups_by_id[id].ingress)]) == count(d.security_groups)
 }
 
 reached(d, groups) if {

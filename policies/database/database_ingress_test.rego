@@ -58,5 +58,13 @@ test_a_missing_client_leaves_its_possible_rule_to_a_person if {
 	count(findings) == 1
 	some f in findings
 	f.attribute == "unconfirmed-ingress:sgr-0app"
-	contains(f.msg, "documented client service app was not found")
+	contains(f.msg, "documented source service app was not found")
+}
+
+# The group's rules could not be read: "the client cannot reach it" is not concluded.
+test_unread_rules_conclude_no_missing_client if {
+	unread := object.union(object.remove(t.db_sg, ["ingress"]), {"unknown": ["ingress"]})
+	groups := array.concat(t.ref.aws.ec2.security_groups, [unread])
+	inp := object.union(t.db_ref, {"aws": {"ec2": {"security_groups": groups}}})
+	count(policy.deny) == 0 with input as inp with data.archaudit.architecture as t.db_arch
 }

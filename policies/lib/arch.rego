@@ -304,6 +304,33 @@ component_task_groups[name] := {g | some s in component_services[name]; some g i
 	some name, _ in spec.services
 }
 
+# Of the documented sources `services` (service component names) and `load_balancers` (load
+# balancer component names), those that were not found: a rule from their groups cannot be told
+# from an undocumented one.
+unfound_sources(services, load_balancers) := {sprintf("service %s", [n]) |
+	some n in services
+	count(object.get(component_services, n, set())) == 0
+} | {sprintf("load balancer %s", [n]) |
+	some n in load_balancers
+	count(object.get(component_albs, n, set())) == 0
+}
+
+# The attribute of an ingress rule no documented source accounts for: `<prefix><id>` (the
+# policy's `ingress:`, which the automated revoke acts on) when every documented source was
+# found; else `unconfirmed-<prefix><id>`, reported (never passed) but left to a person, since
+# the rule may be the unfound source's own (second law: a fix never cuts documented access).
+ingress_attribute(prefix, r, unfound) := concat("", [prefix, r.rule_id]) if count(unfound) == 0
+
+else := concat("", ["unconfirmed-", prefix, r.rule_id])
+
+# The words a finding adds about unfound sources ("" when there are none).
+unconfirmed(unfound) := "" if count(unfound) == 0
+
+else := sprintf(
+	" (documented source %s was not found: the rule may be its own, so it is left to a person)",
+	[concat(", ", sort(unfound))]
+)
+
 # Whether a security-group rule's peer is one of `groups` or one of `cidrs`.
 peer_in(peer, groups, _) if {
 	peer.type == "security_group"
