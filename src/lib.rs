@@ -42,6 +42,7 @@ pub mod diff;
 pub mod drift;
 pub mod finding;
 pub mod fix;
+pub mod infer;
 pub mod inventory;
 pub mod names;
 pub mod org;

@@ -375,6 +375,16 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+    /// Write the spec of the deployment an inventory (`archaudit collect`) describes, instead
+    /// of the reference architecture.
+    #[arg(long, value_name = "FILE", conflicts_with = "live")]
+    pub from_inventory: Option<PathBuf>,
+    /// Write the spec of the live account's deployment (collected with the AWS options).
+    #[arg(long)]
+    pub live: bool,
+    /// AWS connection and collection settings (with --live).
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// `archaudit spec …`.
