@@ -23,7 +23,9 @@
 //! let inv = Inventory::from_json(r#"{"schema_version": 1, "meta": {"account_id": "123456789012",
 //!     "partition": "aws", "regions": ["us-east-1"], "collected_at": "2026-01-01T00:00:00Z",
 //!     "tool_version": "0.1.0"}, "aws": {}, "gaps": []}"#, "example").unwrap();
-//! assert!(inv.is_complete());
+//! // `aws` names no service, so none was read: every kind is a gap, never "nothing there".
+//! assert!(!inv.is_complete());
+//! assert!(inv.gaps.iter().any(|g| g.kind == "ec2.vpcs"));
 //! ```
 
 #![forbid(unsafe_code)]

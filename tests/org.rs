@@ -347,3 +347,82 @@ fn a_disabled_region_and_a_throttled_service_are_gaps_of_their_accounts_never_pa
         assert_eq!(alarms["status"], "not_evaluated", "{alarms}");
     }
 }
+
+/// An accounts file gives one account its own archaudit.toml, and that file may be an
+/// environment overlay: the account is judged by the merged spec (its overlay raises the
+/// documented task count), and its finding points at the overlay's line; the other account,
+/// without a config of its own, is judged by the run's.
+#[test]
+fn an_accounts_own_config_may_be_an_overlay() {
+    let moto = Moto::get();
+    let _guard = moto.lock();
+    let members = moto.organization(2);
+    let steps: Vec<String> = members
+        .iter()
+        .map(|m| format!("in:{m}:reference"))
+        .collect();
+    moto.provision_steps(&steps);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.toml"),
+        archaudit::config::DEFAULT_TOML,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("prod.toml"),
+        "extends = \"base.toml\"\n\n[architecture.services.app]\nmin_desired_count = 3\n",
+    )
+    .unwrap();
+    let accounts = dir.path().join("accounts.toml");
+    std::fs::write(
+        &accounts,
+        format!(
+            "[[account]]\nid = \"{}\"\nconfig = \"prod.toml\"\n\n[[account]]\nid = \"{}\"\n",
+            members[0], members[1]
+        ),
+    )
+    .unwrap();
+    let out_file = dir.path().join("r.json");
+    let out = archaudit(moto.url())
+        .args([
+            "scan",
+            "--accounts",
+            accounts.to_str().unwrap(),
+            "--region",
+            "us-east-1",
+        ])
+        .args([
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-o",
+            out_file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let v = json_of(&out_file);
+    let accounts = per_account(&v);
+    assert_eq!(
+        accounts[&members[0]].0,
+        BTreeSet::from(["AA-ECS-002".to_owned()])
+    );
+    assert!(
+        accounts[&members[1]].0.is_empty(),
+        "{:?}",
+        accounts[&members[1]]
+    );
+    let prod = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == members[0].as_str())
+        .unwrap();
+    let location = &prod["report"]["findings"][0]["location"];
+    assert!(
+        location["file"].as_str().unwrap().ends_with("prod.toml"),
+        "{location}"
+    );
+    assert_eq!(location["line"], 4);
+}

@@ -110,7 +110,15 @@ impl Inventory {
         let mut inventory: Inventory = serde_json::from_slice(bytes).map_err(parse_err)?;
         // A service the file does not mention was never looked at (an inventory written before
         // archaudit collected it, or edited): its kinds are gaps, never "nothing there".
+        // (A kind the file already records as unread, an account that could not be entered,
+        // keeps its own gap.)
         let present = probe.aws.map(|k| k.0).unwrap_or_default();
+        let unread: std::collections::BTreeSet<String> = inventory
+            .gaps
+            .iter()
+            .filter(|g| g.resource.is_none() && g.attribute.is_none())
+            .map(|g| g.kind.clone())
+            .collect();
         for service in super::Service::ALL {
             if !present.contains(service.key()) {
                 inventory.gaps.extend(super::service_gaps(
@@ -119,7 +127,7 @@ impl Inventory {
                     "(not in the inventory)",
                     super::NOT_COLLECTED,
                     "the inventory has no entry for this service: collected by an archaudit that did not know it, or removed",
-                ));
+                ).filter(|g| !unread.contains(&g.kind)));
             }
         }
         inventory.own_gaps();
@@ -180,5 +188,23 @@ mod tests {
             .all(|g| g.code == crate::inventory::NOT_COLLECTED && g.account_id == "123456789012"));
         // The shipped reference states every service: no gap.
         assert!(Inventory::reference().gaps.is_empty());
+        // A kind the file already records as unread keeps its own gap, not a second one.
+        v["gaps"] = serde_json::json!([{"service": "rds", "region": "us-east-1",
+            "operation": "AssumeRole", "kind": "rds.db_instances", "code": "AccessDenied",
+            "message": "denied"}]);
+        let inv = Inventory::from_json(&v.to_string(), "old.json").unwrap();
+        let kinds: Vec<(&str, &str)> = inv
+            .gaps
+            .iter()
+            .map(|g| (g.kind.as_str(), g.code.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("rds.db_instances", "AccessDenied"),
+                ("rds.db_clusters", crate::inventory::NOT_COLLECTED),
+                ("rds.db_subnet_groups", crate::inventory::NOT_COLLECTED)
+            ]
+        );
     }
 }
